@@ -1,0 +1,16 @@
+using Switchboard.Host;
+
+// Content root is the app's own folder, so wwwroot and appsettings.json are found wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.ConfigureListenPort();
+builder.Services.AddSwitchboard();
+builder.Services.AddHostedService<StartupBanner>();
+
+var app = builder.Build();
+
+app.UseSwitchboard();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.Run();

@@ -1,0 +1,37 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Server.Connections;
+
+internal sealed partial class PeerConnection
+{
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Peer {PeerId} connected", EventName = "Connected")]
+        public static partial void Connected(ILogger logger, string peerId);
+
+        [LoggerMessage(2, LogLevel.Debug, "Peer {PeerId} disconnected", EventName = "Disconnected")]
+        public static partial void Disconnected(ILogger logger, string peerId);
+
+        [LoggerMessage(3, LogLevel.Debug, "Peer {PeerId}: receive ended ({Error}): {Message}", EventName = "ReceiveEnded")]
+        public static partial void ReceiveEnded(ILogger logger, string peerId, WebSocketError error, string message);
+
+        [LoggerMessage(4, LogLevel.Information, "Peer {PeerId} sent a message larger than {Limit} bytes; closing with 1009", EventName = "MessageTooBig")]
+        public static partial void MessageTooBig(ILogger logger, string peerId, int limit);
+
+        [LoggerMessage(5, LogLevel.Warning, "Peer {PeerId} is not reading: more than {Messages} messages or {Bytes} bytes queued; closing with 4008", EventName = "SlowConsumer")]
+        public static partial void SlowConsumer(ILogger logger, string peerId, int messages, int bytes);
+
+        [LoggerMessage(6, LogLevel.Warning, "Peer {PeerId}: a send took longer than {Timeout}; dropping the connection", EventName = "SendTimedOut")]
+        public static partial void SendTimedOut(ILogger logger, string peerId, TimeSpan timeout);
+
+        [LoggerMessage(7, LogLevel.Debug, "Peer {PeerId}: send failed: {Message}", EventName = "SendFailed")]
+        public static partial void SendFailed(ILogger logger, string peerId, string message);
+
+        [LoggerMessage(8, LogLevel.Error, "Peer {PeerId}: handling a message failed; closing this connection with 1011", EventName = "HandlerFailed")]
+        public static partial void HandlerFailed(ILogger logger, string peerId, Exception exception);
+
+        [LoggerMessage(9, LogLevel.Error, "Peer {PeerId}: unexpected failure", EventName = "UnexpectedFailure")]
+        public static partial void UnexpectedFailure(ILogger logger, string peerId, Exception exception);
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchboard.Server.Protocol;
+using Switchboard.Server.Rooms;
+
+namespace Switchboard.Server.Connections;
+
+/// <summary>
+/// One WebSocket client. Owns everything about the connection: its socket, its id, the rooms it is in,
+/// and its single writer (see PeerConnection.Send.cs). The receive loop holds no buffer while idle: it
+/// waits with a zero-byte read and rents a buffer only once a message starts arriving.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "RunAsync owns the connection's lifetime and disposes everything when it ends.")]
+internal sealed partial class PeerConnection
+{
+    private const int InitialReceiveBufferSize = 4096;
+
+    private readonly WebSocket _socket;
+    private readonly IMessageHandler _handler;
+    private readonly SwitchboardOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _aborted;
+    private List<Room>? _rooms;
+
+    public PeerConnection(WebSocket socket, IMessageHandler handler, SwitchboardOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _socket = socket;
+        _handler = handler;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _aborted = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        Id = IdGenerator.NewId();
+        IdUtf8 = Encoding.UTF8.GetBytes(Id);
+    }
+
+    public string Id { get; }
+
+    public byte[] IdUtf8 { get; }
+
+    /// <summary>The rooms this connection is in. Touched only by its own receive loop and its final clean-up.</summary>
+    public List<Room> Rooms => _rooms ??= new List<Room>(1);
+
+    /// <summary>Runs the connection until it closes; never throws for anything the client does.</summary>
+    public async Task RunAsync()
+    {
+        Log.Connected(_logger, Id);
+        try
+        {
+            await ReceiveLoopAsync(_aborted.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Aborted: keep-alive timeout, close timeout, a failed send, or the server stopping.
+        }
+        catch (WebSocketException ex)
+        {
+            // A peer that vanishes mid-frame, or a protocol violation the WebSocket layer already answered
+            // with a close (invalid UTF-8 gets 1007 there). Normal for a client on the internet.
+            Log.ReceiveEnded(_logger, Id, ex.WebSocketErrorCode, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            Log.UnexpectedFailure(_logger, Id, ex);
+        }
+        finally
+        {
+            try
+            {
+                _handler.OnClosed(this);
+            }
+            catch (Exception ex)
+            {
+                Log.UnexpectedFailure(_logger, Id, ex);
+            }
+
+            CompleteSending();
+            if (_socket.State != WebSocketState.Closed)
+            {
+                _socket.Abort();
+            }
+
+            _socket.Dispose();
+            _aborted.Dispose();
+            Log.Disconnected(_logger, Id);
+        }
+    }
+
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+
+        _socket.Abort();
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Idle connections wait here without a receive buffer.
+            var head = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            if (head.MessageType == WebSocketMessageType.Close)
+            {
+                await OnCloseReceivedAsync();
+                return;
+            }
+
+            // Once the server has asked to close, whatever still arrives is discarded until the client answers.
+            var open = IsClosing
+                ? await DiscardMessageAsync(head, cancellationToken)
+                : await ReceiveMessageAsync(head, cancellationToken);
+            if (!open)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads and dispatches one message; false when the client closed instead.</summary>
+    private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult head, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxMessageSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBufferSize, limit + 1));
+        try
+        {
+            var count = 0;
+            var endOfMessage = head.EndOfMessage;
+            while (!endOfMessage)
+            {
+                if (count == buffer.Length)
+                {
+                    buffer = Grow(buffer, count, limit + 1);
+                }
+
+                // Never read more than one byte past the limit: an oversized message is refused, not buffered.
+                var window = Math.Min(buffer.Length, limit + 1) - count;
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, window), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await OnCloseReceivedAsync();
+                    return false;
+                }
+
+                count += result.Count;
+                endOfMessage = result.EndOfMessage;
+                if (count > limit)
+                {
+                    Log.MessageTooBig(_logger, Id, limit);
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"message larger than {limit} bytes");
+                    return true;
+                }
+            }
+
+            Dispatch(head.MessageType, buffer.AsSpan(0, count));
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Dispatch(WebSocketMessageType type, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            if (type == WebSocketMessageType.Text)
+            {
+                _handler.OnText(this, message);
+            }
+            else
+            {
+                _handler.OnBinary(this);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A bug in a handler costs this connection only.
+            Log.HandlerFailed(_logger, Id, ex);
+            RequestClose(WebSocketCloseStatus.InternalServerError, "internal error");
+        }
+    }
+
+    private async Task<bool> DiscardMessageAsync(ValueWebSocketReceiveResult head, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+        try
+        {
+            var endOfMessage = head.EndOfMessage;
+            while (!endOfMessage)
+            {
+                var result = await _socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await OnCloseReceivedAsync();
+                    return false;
+                }
+
+                endOfMessage = result.EndOfMessage;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, int count, int max)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max));
+        buffer.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+}

@@ -1,0 +1,214 @@
+using Switchboard.Server.Connections;
+using Switchboard.Server.Protocol;
+using Switchboard.Server.Rooms;
+
+namespace Switchboard.Server.Dialects;
+
+/// <summary>
+/// The native protocol (docs/protocol.md), a superset of the tutorial's: parses a message, calls the
+/// core, and answers. Relays forward the sender's bytes with only <c>from</c> added.
+/// </summary>
+internal sealed class NativeDialect : IMessageHandler
+{
+    private readonly SignalingCore _core;
+    private readonly SwitchboardOptions _options;
+    private readonly ServerMessages _messages;
+
+    public NativeDialect(SignalingCore core, SwitchboardOptions options)
+    {
+        _core = core;
+        _options = options;
+        _messages = core.Messages;
+    }
+
+    public void OnText(PeerConnection connection, ReadOnlySpan<byte> message)
+    {
+        var parsed = MessageParser.Parse(message);
+        switch (parsed.Status)
+        {
+            case ParseStatus.BadJson:
+                Error(connection, ErrorCodes.BadJson, "message is not valid JSON");
+                return;
+            case ParseStatus.BadMessage:
+                Error(connection, ErrorCodes.BadMessage, parsed.Problem!);
+                return;
+        }
+
+        switch (parsed.Kind)
+        {
+            case MessageKind.Ping:
+                connection.SendOwned(ServerMessages.Pong());
+                break;
+            case MessageKind.CreateRoom:
+                CreateRoom(connection, parsed);
+                break;
+            case MessageKind.Join:
+                if (FindRoom(connection, message, parsed) is { } joinRoom)
+                {
+                    Answer(connection, _core.Join(connection, joinRoom, answer: true), joinRoom);
+                }
+
+                break;
+            case MessageKind.Leave:
+                Leave(connection, message, parsed);
+                break;
+            default:
+                Relay(connection, message, parsed);
+                break;
+        }
+    }
+
+    public void OnBinary(PeerConnection connection) =>
+        Error(connection, ErrorCodes.BadMessage, "binary frames are not supported: send JSON as text");
+
+    public void OnClosed(PeerConnection connection) => _core.Disconnect(connection);
+
+    private void CreateRoom(PeerConnection connection, in ParsedMessage parsed)
+    {
+        var capacity = parsed.Capacity ?? _options.DefaultRoomCapacity;
+        if (parsed.CapacityInvalid || capacity < 2 || capacity > _options.MaxRoomCapacity)
+        {
+            Error(connection, ErrorCodes.BadMessage, $"\"capacity\" must be an integer from 2 to {_options.MaxRoomCapacity}");
+            return;
+        }
+
+        Answer(connection, _core.CreateRoom(connection, capacity), room: null);
+    }
+
+    private void Leave(PeerConnection connection, ReadOnlySpan<byte> message, in ParsedMessage parsed)
+    {
+        if (FindRoom(connection, message, parsed) is not { } room)
+        {
+            return;
+        }
+
+        if (_core.Leave(connection, room))
+        {
+            connection.SendOwned(_messages.Left(room));
+        }
+        else
+        {
+            Error(connection, ErrorCodes.NotInRoom, "not a member of this room", room);
+        }
+    }
+
+    private void Relay(PeerConnection sender, ReadOnlySpan<byte> message, in ParsedMessage parsed)
+    {
+        if (!parsed.RoomId.IsPresent)
+        {
+            Error(sender, ErrorCodes.BadMessage, "a relayed message needs a string \"roomId\"");
+            return;
+        }
+
+        // The hot path: the sender's own rooms are searched by the raw bytes of roomId, no lookup string.
+        var room = FindJoinedRoom(sender, message, parsed.RoomId);
+        if (room is null)
+        {
+            if (parsed.Kind != MessageKind.Offer)
+            {
+                var existing = _core.FindRoom(parsed.RoomId.GetString(message));
+                if (existing is null)
+                {
+                    Error(sender, ErrorCodes.RoomNotFound, "room not found");
+                }
+                else
+                {
+                    Error(sender, ErrorCodes.NotInRoom, "not a member of this room", existing);
+                }
+
+                return;
+            }
+
+            // The tutorial's join: an offer from a non-member joins the room, then is relayed.
+            room = FindRoom(sender, message, parsed);
+            if (room is null || !Answer(sender, _core.Join(sender, room, answer: false), room))
+            {
+                return;
+            }
+        }
+
+        PeerConnection? target = null;
+        if (parsed.To.IsPresent)
+        {
+            target = FindPeer(room, message, parsed.To);
+            if (target is null || ReferenceEquals(target, sender))
+            {
+                Error(sender, ErrorCodes.PeerNotFound, "no such peer in this room", room);
+                return;
+            }
+        }
+
+        var relayed = RelayFormatter.Format(message, parsed, sender.IdUtf8);
+        if (target is not null)
+        {
+            target.SendOwned(relayed);
+        }
+        else
+        {
+            _core.Broadcast(room, sender, relayed);
+        }
+    }
+
+    private Room? FindRoom(PeerConnection connection, ReadOnlySpan<byte> message, in ParsedMessage parsed)
+    {
+        if (!parsed.RoomId.IsPresent)
+        {
+            Error(connection, ErrorCodes.BadMessage, "this message needs a string \"roomId\"");
+            return null;
+        }
+
+        var room = FindJoinedRoom(connection, message, parsed.RoomId) ?? _core.FindRoom(parsed.RoomId.GetString(message));
+        if (room is null)
+        {
+            Error(connection, ErrorCodes.RoomNotFound, "room not found");
+        }
+
+        return room;
+    }
+
+    private static Room? FindJoinedRoom(PeerConnection connection, ReadOnlySpan<byte> message, in JsonField roomId)
+    {
+        foreach (var room in connection.Rooms)
+        {
+            if (roomId.ValueEquals(message, room.IdUtf8))
+            {
+                return room;
+            }
+        }
+
+        return null;
+    }
+
+    private static PeerConnection? FindPeer(Room room, ReadOnlySpan<byte> message, in JsonField peerId)
+    {
+        if (!peerId.IsEscaped)
+        {
+            return room.FindMember(peerId.Raw(message));
+        }
+
+        return room.FindMember(System.Text.Encoding.UTF8.GetBytes(peerId.GetString(message)));
+    }
+
+    /// <summary>Answers a failed join or create with its error; true when it succeeded.</summary>
+    private bool Answer(PeerConnection connection, JoinStatus status, Room? room)
+    {
+        switch (status)
+        {
+            case JoinStatus.Joined:
+            case JoinStatus.AlreadyMember:
+                return true;
+            case JoinStatus.Full:
+                Error(connection, ErrorCodes.RoomFull, "room is already full", room);
+                return false;
+            case JoinStatus.TooManyRooms:
+                Error(connection, ErrorCodes.TooManyRooms, "too many rooms for this connection");
+                return false;
+            default:
+                Error(connection, ErrorCodes.RoomNotFound, "room not found");
+                return false;
+        }
+    }
+
+    private static void Error(PeerConnection connection, string code, string text, Room? room = null) =>
+        connection.SendOwned(ServerMessages.Error(code, text, room));
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Switchboard.Server;
+using Switchboard.Server.Connections;
+using Switchboard.Server.Dialects;
+using Switchboard.Server.Hosting;
+using Switchboard.Server.Protocol;
+using Switchboard.Server.Rooms;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Switchboard's services.</summary>
+public static class SwitchboardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the signaling server, its options bound from the <c>Switchboard</c> configuration section and
+    /// validated at start-up. <paramref name="configure"/> runs after binding.
+    /// </summary>
+    public static IServiceCollection AddSwitchboard(this IServiceCollection services, Action<SwitchboardOptions>? configure = null)
+    {
+        var options = services.AddOptions<SwitchboardOptions>().BindConfiguration(SwitchboardOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardOptions>, SwitchboardOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
+        services.TryAddSingleton<SignalingCore>();
+        services.TryAddSingleton<ConnectionStore>();
+        services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
+        services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));
+        services.AddHostedService<SwitchboardShutdown>();
+        return services;
+    }
+}

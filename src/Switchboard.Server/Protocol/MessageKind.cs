@@ -1,0 +1,18 @@
+namespace Switchboard.Server.Protocol;
+
+/// <summary>What the server does with a message, decided by its <c>type</c>.</summary>
+internal enum MessageKind
+{
+    /// <summary>Any application type: relayed to the room.</summary>
+    Relay,
+
+    /// <summary><c>offer</c>: relayed, or the tutorial's join when the sender is not yet a member.</summary>
+    Offer,
+    CreateRoom,
+    Join,
+    Leave,
+    Ping,
+
+    /// <summary>A type only the server may send.</summary>
+    Reserved,
+}

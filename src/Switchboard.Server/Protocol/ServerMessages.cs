@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Text.Json;
+using Switchboard.Server.Connections;
+using Switchboard.Server.Rooms;
+
+namespace Switchboard.Server.Protocol;
+
+/// <summary>Formats the messages the server itself sends (docs/protocol.md, "Messages from the server").</summary>
+internal sealed class ServerMessages
+{
+    private static readonly byte[] _pong = """{"type":"pong"}"""u8.ToArray();
+
+    // One writer per thread, reset for each message: control messages are formatted without garbage.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
+    private readonly byte[] _iceServersJson;
+
+    public ServerMessages(SwitchboardOptions options)
+    {
+        _iceServersJson = FormatIceServers(options.IceServers);
+    }
+
+    public static OutboundMessage Pong() => OutboundMessage.CopyOf(_pong);
+
+    public OutboundMessage RoomCreated(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, self) =>
+    {
+        writer.WriteString("type"u8, "roomCreated"u8);
+        writer.WriteString("payload"u8, room.IdUtf8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+        writer.WriteNumber("capacity"u8, room.Capacity);
+        self.WriteIceServers(writer);
+    });
+
+    /// <summary><c>joined</c>, listing <paramref name="others"/>: the members before the joiner was added.</summary>
+    public OutboundMessage Joined(Room room, ReadOnlySpan<byte> peerId, PeerConnection[] others)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "joined"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+        writer.WriteNumber("capacity"u8, room.Capacity);
+        writer.WriteStartArray("peers"u8);
+        foreach (var member in others)
+        {
+            if (!member.IdUtf8.AsSpan().SequenceEqual(peerId))
+            {
+                writer.WriteStringValue(member.IdUtf8);
+            }
+        }
+
+        writer.WriteEndArray();
+        WriteIceServers(writer);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    public OutboundMessage Left(Room room) => Format(room, default, static (writer, room, _, _) =>
+    {
+        writer.WriteString("type"u8, "left"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+    });
+
+    public OutboundMessage PeerJoined(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
+    {
+        writer.WriteString("type"u8, "peerJoined"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+    });
+
+    public OutboundMessage PeerLeft(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
+    {
+        writer.WriteString("type"u8, "peerLeft"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+    });
+
+    public static OutboundMessage Error(string code, string text, Room? room = null)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "error"u8);
+        writer.WriteString("payload"u8, text);
+        writer.WriteString("code"u8, code);
+        if (room is not null)
+        {
+            writer.WriteString("roomId"u8, room.IdUtf8);
+        }
+
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    private delegate void Body(Utf8JsonWriter writer, Room room, ReadOnlySpan<byte> peerId, ServerMessages self);
+
+    private OutboundMessage Format(Room room, ReadOnlySpan<byte> peerId, Body body)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        body(writer, room, peerId, this);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    private void WriteIceServers(Utf8JsonWriter writer)
+    {
+        writer.WritePropertyName("iceServers"u8);
+        writer.WriteRawValue(_iceServersJson, skipInputValidation: true);
+    }
+
+    private static Utf8JsonWriter RentWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        if (_threadWriter is null)
+        {
+            _threadWriter = new Utf8JsonWriter(buffer);
+        }
+        else
+        {
+            _threadWriter.Reset(buffer);
+        }
+
+        return _threadWriter;
+    }
+
+    private static OutboundMessage Complete(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
+    {
+        writer.Flush();
+        return OutboundMessage.CopyOf(buffer.WrittenSpan);
+    }
+
+    private static byte[] FormatIceServers(IList<IceServerOptions> servers)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartArray();
+        foreach (var server in servers)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("urls"u8);
+            foreach (var url in server.Urls)
+            {
+                writer.WriteStringValue(url);
+            }
+
+            writer.WriteEndArray();
+            if (server.Username is not null)
+            {
+                writer.WriteString("username"u8, server.Username);
+            }
+
+            if (server.Credential is not null)
+            {
+                writer.WriteString("credential"u8, server.Credential);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,10 @@
+namespace Switchboard.Server.Rooms;
+
+internal enum JoinStatus
+{
+    Joined,
+    AlreadyMember,
+    NotFound,
+    Full,
+    TooManyRooms,
+}

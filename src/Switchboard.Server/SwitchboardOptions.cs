@@ -1,0 +1,53 @@
+namespace Switchboard.Server;
+
+/// <summary>
+/// Every limit and timing of the signaling server. Bound from the <c>Switchboard</c> configuration
+/// section (environment variables <c>Switchboard__Name</c>); validated at start-up so a bad value stops
+/// the process with a clear message instead of misbehaving later.
+/// </summary>
+public sealed class SwitchboardOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Switchboard";
+
+    /// <summary>Largest accepted message in bytes; larger messages close the connection with 1009. Default 65 536.</summary>
+    public int MaxMessageSize { get; set; } = 64 * 1024;
+
+    /// <summary>Capacity of a room created without <c>capacity</c>. Default 2 (a call between two people).</summary>
+    public int DefaultRoomCapacity { get; set; } = 2;
+
+    /// <summary>Largest capacity a client may ask for. Default 16: a full mesh beyond that does not work in browsers.</summary>
+    public int MaxRoomCapacity { get; set; } = 16;
+
+    /// <summary>How many rooms one connection may be in at once. Default 16.</summary>
+    public int MaxRoomsPerConnection { get; set; } = 16;
+
+    /// <summary>Messages that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 256.</summary>
+    public int SendQueueLimit { get; set; } = 256;
+
+    /// <summary>Bytes that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 1 MiB.</summary>
+    public int SendQueueByteLimit { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest time one WebSocket send may take before the connection is dropped as a slow consumer. Default 10 s.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Interval of the server's WebSocket pings. Default 15 s.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a ping may go unanswered before the peer is dropped and its rooms told <c>peerLeft</c>. Default 15 s.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the server waits for the client's answer to a close frame it sent before aborting the connection. Default 5 s.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Paths that accept WebSocket upgrades. Default <c>/ws</c> and <c>/</c> (the tutorial's clients connect to the root).</summary>
+    public IList<string> Paths { get; set; } = [];
+
+    /// <summary>STUN/TURN servers handed to clients in <c>roomCreated</c> and <c>joined</c>. Default none: Switchboard contacts no third party unless told to.</summary>
+    public IList<IceServerOptions> IceServers { get; set; } = [];
+
+    internal static readonly string[] DefaultPaths = ["/ws", "/"];
+
+    /// <summary>The configured paths, or the defaults when none are configured.</summary>
+    internal IReadOnlyList<string> EffectivePaths => Paths.Count > 0 ? (IReadOnlyList<string>)Paths : DefaultPaths;
+}

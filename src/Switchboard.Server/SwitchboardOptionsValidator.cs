@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Server;
+
+/// <summary>Rejects configurations that would make the server misbehave, naming the option and the rule.</summary>
+internal sealed class SwitchboardOptionsValidator : IValidateOptions<SwitchboardOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SwitchboardOptions options)
+    {
+        var failures = new List<string>();
+
+        void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                failures.Add($"{SwitchboardOptions.SectionName}:{message}");
+            }
+        }
+
+        // 512 bytes still fits every message the server itself sends; 16 MiB is far past any SDP.
+        Require(options.MaxMessageSize is >= 512 and <= 16 * 1024 * 1024, $"MaxMessageSize must be between 512 and 16777216 bytes (was {options.MaxMessageSize}).");
+        Require(options.MaxRoomCapacity is >= 2 and <= 1024, $"MaxRoomCapacity must be between 2 and 1024 (was {options.MaxRoomCapacity}).");
+        Require(options.DefaultRoomCapacity >= 2 && options.DefaultRoomCapacity <= options.MaxRoomCapacity, $"DefaultRoomCapacity must be between 2 and MaxRoomCapacity ({options.MaxRoomCapacity}) (was {options.DefaultRoomCapacity}).");
+        Require(options.MaxRoomsPerConnection is >= 1 and <= 10_000, $"MaxRoomsPerConnection must be between 1 and 10000 (was {options.MaxRoomsPerConnection}).");
+        Require(options.SendQueueLimit >= 1, $"SendQueueLimit must be at least 1 (was {options.SendQueueLimit}).");
+        Require(options.SendQueueByteLimit >= options.MaxMessageSize, $"SendQueueByteLimit must be at least MaxMessageSize ({options.MaxMessageSize}) so one largest message fits (was {options.SendQueueByteLimit}).");
+        Require(options.SendTimeout > TimeSpan.Zero, $"SendTimeout must be positive (was {options.SendTimeout}).");
+        Require(options.KeepAliveInterval > TimeSpan.Zero, $"KeepAliveInterval must be positive (was {options.KeepAliveInterval}).");
+        Require(options.KeepAliveTimeout > TimeSpan.Zero, $"KeepAliveTimeout must be positive (was {options.KeepAliveTimeout}).");
+        Require(options.CloseTimeout > TimeSpan.Zero, $"CloseTimeout must be positive (was {options.CloseTimeout}).");
+
+        foreach (var path in options.Paths)
+        {
+            Require(!string.IsNullOrEmpty(path) && path[0] == '/', $"Paths entries must start with '/' (was '{path}').");
+        }
+
+        for (var i = 0; i < options.IceServers.Count; i++)
+        {
+            var server = options.IceServers[i];
+            Require(server.Urls.Count > 0, $"IceServers:{i}:Urls must list at least one URL.");
+            foreach (var url in server.Urls)
+            {
+                Require(
+                    url.StartsWith("stun:", StringComparison.Ordinal) || url.StartsWith("turn:", StringComparison.Ordinal) || url.StartsWith("turns:", StringComparison.Ordinal),
+                    $"IceServers:{i}:Urls entries must start with stun:, turn: or turns: (was '{url}').");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
