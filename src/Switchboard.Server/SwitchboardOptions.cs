@@ -22,8 +22,8 @@ public sealed class SwitchboardOptions
     /// <summary>How many rooms one connection may be in at once. Default 16.</summary>
     public int MaxRoomsPerConnection { get; set; } = 16;
 
-    /// <summary>Messages that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 256.</summary>
-    public int SendQueueLimit { get; set; } = 256;
+    /// <summary>Messages that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 4096.</summary>
+    public int SendQueueLimit { get; set; } = 4096;
 
     /// <summary>Bytes that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 1 MiB.</summary>
     public int SendQueueByteLimit { get; set; } = 1024 * 1024;

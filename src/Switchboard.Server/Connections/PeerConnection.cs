@@ -23,11 +23,13 @@ internal sealed partial class PeerConnection
     private readonly SwitchboardOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _aborted;
+    private readonly CancellationToken _transportClosed;
     private List<Room>? _rooms;
 
-    public PeerConnection(WebSocket socket, IMessageHandler handler, SwitchboardOptions options, TimeProvider timeProvider, ILogger logger)
+    public PeerConnection(WebSocket socket, IMessageHandler handler, SwitchboardOptions options, TimeProvider timeProvider, ILogger logger, CancellationToken transportClosed = default)
     {
         _socket = socket;
+        _transportClosed = transportClosed;
         _handler = handler;
         _options = options;
         _timeProvider = timeProvider;
@@ -61,6 +63,7 @@ internal sealed partial class PeerConnection
             // A peer that vanishes mid-frame, or a protocol violation the WebSocket layer already answered
             // with a close (invalid UTF-8 gets 1007 there). Normal for a client on the internet.
             Log.ReceiveEnded(_logger, Id, ex.WebSocketErrorCode, ex.Message);
+            await AwaitClientCloseAsync();
         }
         catch (Exception ex)
         {
@@ -86,6 +89,39 @@ internal sealed partial class PeerConnection
             _socket.Dispose();
             _aborted.Dispose();
             Log.Disconnected(_logger, Id);
+        }
+    }
+
+    /// <summary>
+    /// After the WebSocket layer sent a close of its own (1007, 1002), give the client time to read it and
+    /// answer: dropping the TCP connection at once would reset it before the client sees why.
+    /// </summary>
+    private async Task AwaitClientCloseAsync()
+    {
+        if (_socket.State == WebSocketState.Aborted)
+        {
+            // The WebSocket layer has given up on the stream, but closing TCP now would reset the connection
+            // and destroy the close frame in flight. Linger until the client hangs up or CloseTimeout passes.
+            await Task.Delay(_options.CloseTimeout, _timeProvider, _transportClosed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
+
+        if (_socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+
+        ScheduleAbort();
+        try
+        {
+            var scratch = new byte[256];
+            while ((await _socket.ReceiveAsync(scratch.AsMemory(), _aborted.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client did not answer in time, or went away: either way we are done.
         }
     }
 

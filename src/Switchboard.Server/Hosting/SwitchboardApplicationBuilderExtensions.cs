@@ -9,5 +9,10 @@ public static class SwitchboardApplicationBuilderExtensions
     /// Accepts signaling WebSockets on the configured paths (<c>/ws</c> and <c>/</c> by default). Put it
     /// before static files so an upgrade on <c>/</c> is not answered with the web app's page.
     /// </summary>
-    public static IApplicationBuilder UseSwitchboard(this IApplicationBuilder app) => app.UseMiddleware<SwitchboardMiddleware>();
+    public static IApplicationBuilder UseSwitchboard(this IApplicationBuilder app)
+    {
+        // Keep-alive settings are passed per connection at accept time, from SwitchboardOptions.
+        app.UseWebSockets();
+        return app.UseMiddleware<SwitchboardMiddleware>();
+    }
 }

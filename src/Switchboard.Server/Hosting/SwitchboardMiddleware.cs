@@ -75,7 +75,7 @@ internal sealed partial class SwitchboardMiddleware
             return;
         }
 
-        var connection = new PeerConnection(socket, _dialect, _options, _timeProvider, _connectionLogger);
+        var connection = new PeerConnection(socket, _dialect, _options, _timeProvider, _connectionLogger, context.RequestAborted);
         _connections.Add(connection);
         try
         {

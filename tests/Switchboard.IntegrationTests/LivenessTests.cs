@@ -1,0 +1,75 @@
+using System.Net.WebSockets;
+using Switchboard.Testing;
+
+namespace Switchboard.IntegrationTests;
+
+/// <summary>Peers that vanish are found by keep-alive and removed; their rooms are told.</summary>
+public sealed class LivenessTests
+{
+    private static void FastKeepAlive(Switchboard.Server.SwitchboardOptions options)
+    {
+        options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+        options.KeepAliveTimeout = TimeSpan.FromMilliseconds(600);
+    }
+
+    [Fact]
+    public async Task KeepAlive_PeerStopsAnsweringWithoutCloseFrame_PartnerGetsPeerLeft()
+    {
+        await using var server = await TestServer.StartAsync(FastKeepAlive);
+        await using var partner = await server.ConnectAsync();
+        var (roomId, _) = await partner.CreateRoomAsync();
+        // A raw client that joins and then never reads again: it answers no ping, sends no close.
+        await using var silent = await RawWebSocket.ConnectAsync(server.HttpAddress);
+        await silent.SendTextAsync($$"""{"type":"join","roomId":"{{roomId}}"}""");
+        var silentId = (string)(await partner.ExpectAsync("peerJoined"))["peerId"]!;
+
+        var left = await partner.ExpectAsync("peerLeft");
+
+        Assert.Equal(silentId, (string)left["peerId"]!);
+        await Retry.UntilAsync("the silent peer is removed", () => server.Stats.Connections == 1 && server.Stats.Peers == 1);
+    }
+
+    [Fact]
+    public async Task KeepAlive_ResponsiveIdlePeer_StaysConnected()
+    {
+        await using var server = await TestServer.StartAsync(FastKeepAlive);
+        await using var pair = await RelayingPair.StartAsync(server);
+
+        // Several keep-alive timeouts pass; a client that answers pings (every WebSocket library does) stays.
+        Assert.True(await pair.A.NothingArrivesAsync(TimeSpan.FromSeconds(2)));
+
+        await pair.AssertStillRelayingAsync();
+        Assert.Equal(2, server.Stats.Connections);
+    }
+
+    [Fact]
+    public async Task Disconnect_TcpDroppedWithoutCloseFrame_PartnerGetsPeerLeftAtOnce()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var partner = await server.ConnectAsync();
+        var (roomId, _) = await partner.CreateRoomAsync();
+        await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
+        await raw.SendTextAsync($$"""{"type":"join","roomId":"{{roomId}}"}""");
+        await partner.ExpectAsync("peerJoined");
+
+        raw.Vanish();
+
+        await partner.ExpectAsync("peerLeft");
+        await Retry.UntilAsync("the dropped peer is removed", () => server.Stats.Connections == 1);
+    }
+
+    [Fact]
+    public async Task Shutdown_ServerStops_ClientsGet1001()
+    {
+        var server = await TestServer.StartAsync();
+        var client = await server.ConnectAsync();
+        await client.CreateRoomAsync();
+
+        await server.StopAsync();
+
+        await client.Closed.DefaultTimeout();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using Switchboard.Server.Protocol;
+
+namespace Switchboard.Server.Tests;
+
+public sealed class MessageParserTests
+{
+    private static ParsedMessage Parse(string text) => MessageParser.Parse(Encoding.UTF8.GetBytes(text));
+
+    [Theory]
+    [InlineData("createRoom", "CreateRoom")]
+    [InlineData("join", "Join")]
+    [InlineData("leave", "Leave")]
+    [InlineData("ping", "Ping")]
+    [InlineData("offer", "Offer")]
+    [InlineData("answer", "Relay")]
+    [InlineData("candidate", "Relay")]
+    [InlineData("Offer", "Relay")]
+    public void Parse_KnownAndApplicationTypes_AreClassified(string type, string expected)
+    {
+        var kind = Enum.Parse<MessageKind>(expected);
+        var parsed = Parse($$"""{"type":"{{type}}","roomId":"r"}""");
+
+        Assert.Equal(ParseStatus.Ok, parsed.Status);
+        Assert.Equal(kind, parsed.Kind);
+    }
+
+    [Fact]
+    public void Parse_RoutingFields_RecordsWhereTheyAreWithoutCopying()
+    {
+        const string Text = """ { "payload" : {"roomId":"inner"}, "to":"P1", "type":"answer", "roomId" : "R1" } """;
+        var bytes = Encoding.UTF8.GetBytes(Text);
+
+        var parsed = MessageParser.Parse(bytes);
+
+        Assert.Equal("R1", parsed.RoomId.GetString(bytes));
+        Assert.Equal("P1", parsed.To.GetString(bytes));
+        Assert.Equal("answer", parsed.Type.GetString(bytes));
+        Assert.True(parsed.HasProperties);
+        Assert.False(parsed.HasFrom);
+        Assert.Equal('}', Text[parsed.ObjectEnd]);
+        Assert.Equal(Text.Length - 2, parsed.ObjectEnd);
+    }
+
+    [Fact]
+    public void Parse_EscapedValue_ComparesAfterUnescaping()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"type":"x","roomId":"a\u0062c"}""");
+
+        var parsed = MessageParser.Parse(bytes);
+
+        Assert.True(parsed.RoomId.IsEscaped);
+        Assert.True(parsed.RoomId.ValueEquals(bytes, "abc"u8));
+        Assert.False(parsed.RoomId.ValueEquals(bytes, "abd"u8));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"createRoom","capacity":4}""", 4, false)]
+    [InlineData("""{"type":"createRoom","capacity":"4"}""", null, true)]
+    [InlineData("""{"type":"createRoom","capacity":4.5}""", null, true)]
+    [InlineData("""{"type":"createRoom","capacity":4,"capacity":5}""", 4, true)]
+    [InlineData("""{"type":"createRoom"}""", null, false)]
+    public void Parse_Capacity_IsReadOnlyAsOneInteger(string text, int? capacity, bool invalid)
+    {
+        var parsed = Parse(text);
+
+        Assert.Equal(ParseStatus.Ok, parsed.Status);
+        Assert.Equal(capacity, parsed.Capacity);
+        Assert.Equal(invalid, parsed.CapacityInvalid);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"peerLeft"}""")]
+    [InlineData("""{"type":"pe\u0065rLeft"}""")]
+    [InlineData("""{"type":"error"}""")]
+    public void Parse_ServerOnlyType_IsBadMessage(string text)
+    {
+        Assert.Equal(ParseStatus.BadMessage, Parse(text).Status);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"x","from":"me"}""")]
+    [InlineData("""{"from":{"nested":true},"type":"x"}""")]
+    public void Parse_ClientFrom_IsFlagged(string text)
+    {
+        Assert.True(Parse(text).HasFrom);
+    }
+
+    [Fact]
+    public void Parse_DeepNesting_IsBadJson()
+    {
+        var text = "{\"type\":\"x\",\"p\":" + new string('[', MessageParser.MaxDepth) + new string(']', MessageParser.MaxDepth) + "}";
+
+        Assert.Equal(ParseStatus.BadJson, Parse(text).Status);
+    }
+
+    [Fact]
+    public void Parse_InvalidJsonAfterSemanticProblem_IsReportedAsBadJson()
+    {
+        Assert.Equal(ParseStatus.BadJson, Parse("""{"type":7, oops""").Status);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Switchboard.Testing;
+
+/// <summary>
+/// A WebSocket client written against raw TCP, for what a well-behaved library will not do: stay silent
+/// to pings, split a message into arbitrary frames, or vanish without a close frame.
+/// </summary>
+public sealed class RawWebSocket : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+
+    private RawWebSocket(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    public const byte Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA;
+
+    public static async Task<RawWebSocket> ConnectAsync(Uri server, string path = "/ws")
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port).DefaultTimeout();
+        var socket = new RawWebSocket(tcp);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await socket._stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().DefaultTimeout();
+        var response = await socket.ReadHeadersAsync().DefaultTimeout();
+        if (!response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Upgrade refused: {response}");
+        }
+
+        return socket;
+    }
+
+    /// <summary>Sends one masked frame, as a client must.</summary>
+    public async Task SendFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, bool fin = true)
+    {
+        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        if (payload.Length < 126)
+        {
+            header.Add((byte)(0x80 | payload.Length));
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            header.Add(0x80 | 126);
+            header.Add((byte)(payload.Length >> 8));
+            header.Add((byte)payload.Length);
+        }
+        else
+        {
+            header.Add(0x80 | 127);
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
+            header.AddRange(length);
+        }
+
+        var mask = RandomNumberGenerator.GetBytes(4);
+        header.AddRange(mask);
+        var masked = payload.ToArray();
+        for (var i = 0; i < masked.Length; i++)
+        {
+            masked[i] ^= mask[i % 4];
+        }
+
+        await _stream.WriteAsync(header.Concat(masked).ToArray()).AsTask().DefaultTimeout();
+    }
+
+    public Task SendTextAsync(string text) => SendFrameAsync(Text, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Reads the next frame from the server (server frames are never masked).</summary>
+    public async Task<(byte Opcode, byte[] Payload)> ReadFrameAsync()
+    {
+        var head = await ReadExactlyAsync(2);
+        var opcode = (byte)(head[0] & 0x0F);
+        long length = head[1] & 0x7F;
+        if (length == 126)
+        {
+            length = BinaryPrimitives.ReadUInt16BigEndian(await ReadExactlyAsync(2));
+        }
+        else if (length == 127)
+        {
+            length = (long)BinaryPrimitives.ReadUInt64BigEndian(await ReadExactlyAsync(8));
+        }
+
+        return (opcode, await ReadExactlyAsync((int)length));
+    }
+
+    /// <summary>Reads frames until a close frame and returns its status code; answers nothing.</summary>
+    public async Task<int> ReadUntilCloseAsync()
+    {
+        while (true)
+        {
+            var (opcode, payload) = await ReadFrameAsync().DefaultTimeout();
+            if (opcode == Close)
+            {
+                return payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : 1005;
+            }
+        }
+    }
+
+    /// <summary>Drops the TCP connection without any close frame.</summary>
+    public void Vanish()
+    {
+        _tcp.Client.LingerState = new LingerOption(true, 0);
+        _tcp.Close();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<byte[]> ReadExactlyAsync(int count)
+    {
+        var buffer = new byte[count];
+        await _stream.ReadExactlyAsync(buffer);
+        return buffer;
+    }
+
+    private async Task<string> ReadHeadersAsync()
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (bytes.Count < 4 || !(bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n'))
+        {
+            await _stream.ReadExactlyAsync(one);
+            bytes.Add(one[0]);
+        }
+
+        return Encoding.ASCII.GetString(bytes.ToArray());
+    }
+}

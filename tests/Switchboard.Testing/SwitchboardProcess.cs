@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Testing;
+
+/// <summary>
+/// The real <c>switchboard</c> host as a separate process, started the way the README says, for tests of
+/// the command line and for browser tests that stop and restart the server.
+/// </summary>
+public sealed partial class SwitchboardProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private SwitchboardProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Port => _port.Task.IsCompletedSuccessfully ? _port.Task.Result : throw new InvalidOperationException("The server has not reported its port.");
+
+    public Uri HttpAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The repository root (where Switchboard.slnx is), found from the test's own folder.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>The build configuration the tests run in (Debug or Release), which the host was built in too.</summary>
+    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>Runs the built host (<c>dotnet switchboard.dll ARGS</c>) and waits for its port line.</summary>
+    public static Task<SwitchboardProcess> StartAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool waitForPort = true)
+    {
+        var dll = Path.Combine(RepositoryRoot, "src", "Switchboard.Host", "bin", Configuration, "net10.0", "switchboard.dll");
+        return StartAsync(Prepare(["exec", dll, .. arguments], environment), waitForPort);
+    }
+
+    /// <summary>
+    /// Runs the README's command, <c>dotnet run --project src/Switchboard.Host -- ARGS</c>, from the
+    /// repository root (with <c>--no-build</c>: the test run has built it already).
+    /// </summary>
+    public static Task<SwitchboardProcess> StartWithDotnetRunAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        StartAsync(Prepare(["run", "--project", "src/Switchboard.Host", "--no-build", "-c", Configuration, "--", .. arguments], environment), waitForPort: true);
+
+    private static ProcessStartInfo Prepare(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("PORT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    private static async Task<SwitchboardProcess> StartAsync(ProcessStartInfo start, bool waitForPort)
+    {
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new SwitchboardProcess(process);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Exited += (_, _) => server._port.TrySetException(new InvalidOperationException("The server exited before it listened:\n" + server.Output));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (waitForPort)
+        {
+            await server._port.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        return server;
+    }
+
+    /// <summary>Waits for the process to exit by itself (e.g. after a configuration error).</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Stops the server as an operator would (SIGTERM) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                // "dotnet run" does not always pass the signal on to the app: take the whole tree down.
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [GeneratedRegex(@"Server is listening on port (\d+)")]
+    private static partial Regex ListeningLine();
+}

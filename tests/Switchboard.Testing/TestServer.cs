@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Server;
+
+namespace Switchboard.Testing;
+
+/// <summary>A real Kestrel running Switchboard on 127.0.0.1 with a port the OS picks.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        HttpAddress = address;
+        WebSocketAddress = new Uri($"ws://{address.Authority}/ws");
+    }
+
+    public Uri HttpAddress { get; }
+
+    /// <summary>The <c>/ws</c> endpoint.</summary>
+    public Uri WebSocketAddress { get; }
+
+    public SwitchboardStats Stats => _app.Services.GetRequiredService<SwitchboardStats>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSwitchboard(configure);
+        var app = builder.Build();
+        app.UseSwitchboard();
+        await app.StartAsync().DefaultTimeout();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, new Uri(address));
+    }
+
+    public Task<TestClient> ConnectAsync(string path = "/ws") =>
+        TestClient.ConnectAsync(new Uri($"ws://{HttpAddress.Authority}{path}"));
+
+    public Task StopAsync() => _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _app.DisposeAsync();
+    }
+}
