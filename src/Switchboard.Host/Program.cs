@@ -4,6 +4,7 @@ using Switchboard.Host;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.ConfigureListenPort();
+builder.WebHost.UseSwitchboardTransport();
 builder.Services.AddSwitchboard();
 builder.Services.AddHostedService<StartupBanner>();
 

@@ -40,6 +40,16 @@ public sealed class SwitchboardOptions
     /// <summary>How long the server waits for the client's answer to a close frame it sent before aborting the connection. Default 5 s.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Take WebSocket upgrades on plain-HTTP endpoints straight from the socket instead of through the HTTP
+    /// pipeline, so an idle connection keeps a few kB instead of about 19 kB. Other requests (the web app,
+    /// TLS, HTTP/2) reach Kestrel untouched. Needs the host to call <c>UseSwitchboardTransport()</c>. Default true.
+    /// </summary>
+    public bool DirectWebSockets { get; set; } = true;
+
+    /// <summary>How long a new connection may take to send its request head before Switchboard stops looking at it and leaves it to Kestrel. Default 10 s.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Paths that accept WebSocket upgrades. Default <c>/ws</c> and <c>/</c> (the tutorial's clients connect to the root).</summary>
     public IList<string> Paths { get; set; } = [];
 

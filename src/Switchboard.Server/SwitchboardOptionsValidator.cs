@@ -27,6 +27,7 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.SendTimeout > TimeSpan.Zero, $"SendTimeout must be positive (was {options.SendTimeout}).");
         Require(options.KeepAliveInterval > TimeSpan.Zero, $"KeepAliveInterval must be positive (was {options.KeepAliveInterval}).");
         Require(options.KeepAliveTimeout > TimeSpan.Zero, $"KeepAliveTimeout must be positive (was {options.KeepAliveTimeout}).");
+        Require(options.HandshakeTimeout > TimeSpan.Zero, $"HandshakeTimeout must be positive (was {options.HandshakeTimeout}).");
         Require(options.CloseTimeout > TimeSpan.Zero, $"CloseTimeout must be positive (was {options.CloseTimeout}).");
 
         foreach (var path in options.Paths)

@@ -22,21 +22,59 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     public const byte Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA;
 
-    public static async Task<RawWebSocket> ConnectAsync(Uri server, string path = "/ws")
+    /// <summary>The server's answer to the opening handshake.</summary>
+    public string ResponseHead { get; private set; } = string.Empty;
+
+    /// <summary>A well-formed opening handshake for <paramref name="path"/>, with <paramref name="extraHeaders"/> before the blank line.</summary>
+    public static string UpgradeRequest(Uri server, string path = "/ws", string extraHeaders = "") =>
+        $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
+
+    public static Task<RawWebSocket> ConnectAsync(Uri server, string path = "/ws") =>
+        ConnectAsync(server, [UpgradeRequest(server, path)], TimeSpan.Zero);
+
+    /// <summary>Connects and sends the handshake in <paramref name="pieces"/>, pausing between them as a slow client would.</summary>
+    public static async Task<RawWebSocket> ConnectAsync(Uri server, IReadOnlyList<string> pieces, TimeSpan pause)
+    {
+        var socket = await OpenAsync(server);
+        foreach (var piece in pieces)
+        {
+            if (pause > TimeSpan.Zero && !ReferenceEquals(piece, pieces[0]))
+            {
+                await Task.Delay(pause);
+            }
+
+            await socket.SendRawAsync(piece);
+        }
+
+        await socket.ExpectUpgradeAsync();
+        return socket;
+    }
+
+    /// <summary>A TCP connection to the server with nothing sent yet.</summary>
+    public static async Task<RawWebSocket> OpenAsync(Uri server)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port).DefaultTimeout();
-        var socket = new RawWebSocket(tcp);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await socket._stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().DefaultTimeout();
-        var response = await socket.ReadHeadersAsync().DefaultTimeout();
-        if (!response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Upgrade refused: {response}");
-        }
+        return new RawWebSocket(tcp);
+    }
 
-        return socket;
+    public Task SendRawAsync(string text) => _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask().DefaultTimeout();
+
+    /// <summary>Reads an HTTP response head (status line and headers).</summary>
+    public Task<string> ReadResponseHeadAsync() => ReadHeadersAsync().DefaultTimeout();
+
+    /// <summary>Reads and discards an HTTP body of <paramref name="length"/> bytes.</summary>
+    public Task ReadBodyAsync(int length) => ReadExactlyAsync(length).DefaultTimeout();
+
+    /// <summary>Reads the answer to the handshake, which must be 101.</summary>
+    public async Task ExpectUpgradeAsync()
+    {
+        ResponseHead = await ReadResponseHeadAsync();
+        if (!ResponseHead.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Upgrade refused: {ResponseHead}");
+        }
     }
 
     /// <summary>Sends one masked frame, as a client must.</summary>

@@ -29,10 +29,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
+    /// set <see cref="SwitchboardOptions.DirectWebSockets"/> to false to test the HTTP-pipeline path.
+    /// </summary>
     public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseSwitchboardTransport();
         builder.Logging.ClearProviders();
         builder.Services.AddSwitchboard(configure);
         var app = builder.Build();

@@ -10,13 +10,26 @@ internal sealed class ConnectionStore
 
     public int Count => _connections.Count;
 
+    /// <summary>A live view for periodic checks; connections may come and go while it is walked.</summary>
+    public IEnumerable<PeerConnection> All
+    {
+        get
+        {
+            // Enumerating the dictionary itself takes no lock and copies nothing (Keys would snapshot).
+            foreach (var (connection, _) in _connections)
+            {
+                yield return connection;
+            }
+        }
+    }
+
     public void Add(PeerConnection connection) => _connections.TryAdd(connection, 0);
 
     public void Remove(PeerConnection connection) => _connections.TryRemove(connection, out _);
 
     public void CloseAll(WebSocketCloseStatus status, string reason)
     {
-        foreach (var connection in _connections.Keys)
+        foreach (var (connection, _) in _connections)
         {
             connection.RequestClose(status, reason);
         }

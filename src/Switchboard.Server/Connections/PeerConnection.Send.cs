@@ -12,14 +12,14 @@ internal sealed partial class PeerConnection
 {
     private readonly TimeProvider _timeProvider;
     private readonly Lock _sendLock = new();
-    private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _closeSent;
     private Queue<OutboundMessage>? _queue;
     private int _queuedBytes;
     private bool _sending;
     private bool _completed;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeReason;
-    private CancellationTokenSource? _sendTimeout;
+    private long _sendStartedAt;
 
     /// <summary>True once a close has been requested; nothing more is queued after that.</summary>
     public bool IsClosing
@@ -52,6 +52,7 @@ internal sealed partial class PeerConnection
                 ReleaseQueued();
                 _closeStatus = CloseCodes.SlowConsumer;
                 _closeReason = "send queue overflow";
+                _closeSent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 overflowed = true;
                 Log.SlowConsumer(_logger, Id, _options.SendQueueLimit, _options.SendQueueByteLimit);
             }
@@ -96,6 +97,7 @@ internal sealed partial class PeerConnection
 
             _closeStatus = status;
             _closeReason = reason;
+            _closeSent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             startDrain = !_sending;
             _sending = true;
         }
@@ -112,19 +114,30 @@ internal sealed partial class PeerConnection
         // Answer the client's close after flushing what is queued, then end the connection.
         var status = _socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure;
         RequestClose(status == WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status, string.Empty);
-        await _closeSent.Task.WaitAsync(_options.CloseTimeout, _timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task closeSent;
+        lock (_sendLock)
+        {
+            closeSent = _closeSent?.Task ?? Task.CompletedTask;
+        }
+
+        await closeSent.WaitAsync(_options.CloseTimeout, _timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void ScheduleAbort()
     {
         // The client has CloseTimeout to answer our close (or, if it is the one closing, to take our reply).
-        try
+        // The timer exists only while closing: an open connection keeps none.
+        if (Volatile.Read(ref _abortTimer) is null)
         {
-            _aborted.CancelAfter(_options.CloseTimeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already finished.
+            var timer = _timeProvider.CreateTimer(static state => ((PeerConnection)state!).Abort(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _abortTimer, timer, null) is null)
+            {
+                timer.Change(_options.CloseTimeout, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                timer.Dispose();
+            }
         }
     }
 
@@ -150,39 +163,46 @@ internal sealed partial class PeerConnection
                     next = _queue.Dequeue();
                     _queuedBytes -= next.Length;
                 }
-                else if (_closeStatus is null || _closeSent.Task.IsCompleted)
+                else if (_closeStatus is null || _closeSent!.Task.IsCompleted)
                 {
                     _sending = false;
                     return;
                 }
             }
 
-            var timeout = _sendTimeout ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
-            timeout.CancelAfter(_options.SendTimeout);
             try
             {
-                if (next is not null)
+                // Most writes finish at once. One that must wait is timed by SendWatchdog, a single timer
+                // for all connections, so no connection carries a timer of its own.
+                var pending = next is not null
+                    ? _socket.SendAsync(next.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
+                    : new ValueTask(_socket.CloseOutputAsync(closeStatus, closeReason, CancellationToken.None));
+                if (!pending.IsCompleted)
                 {
-                    await _socket.SendAsync(next.Memory, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    Volatile.Write(ref _sendStartedAt, _timeProvider.GetTimestamp());
+                    try
+                    {
+                        await pending;
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _sendStartedAt, 0);
+                    }
                 }
                 else
                 {
-                    await _socket.CloseOutputAsync(closeStatus, closeReason, timeout.Token);
-                    _closeSent.TrySetResult();
+                    pending.GetAwaiter().GetResult();
+                }
+
+                if (next is null)
+                {
+                    _closeSent!.TrySetResult();
                 }
             }
             catch (Exception ex)
             {
                 // The socket is dead or the client stopped reading; either way this connection is over.
-                if (timeout.IsCancellationRequested)
-                {
-                    Log.SendTimedOut(_logger, Id, _options.SendTimeout);
-                }
-                else
-                {
-                    Log.SendFailed(_logger, Id, ex.Message);
-                }
-
+                Log.SendFailed(_logger, Id, ex.Message);
                 lock (_sendLock)
                 {
                     _completed = true;
@@ -190,19 +210,25 @@ internal sealed partial class PeerConnection
                     ReleaseQueued();
                 }
 
-                _closeSent.TrySetResult();
+                _closeSent?.TrySetResult();
                 Abort();
                 return;
             }
             finally
             {
                 next?.Release();
-                if (!timeout.TryReset())
-                {
-                    _sendTimeout = null;
-                    timeout.Dispose();
-                }
             }
+        }
+    }
+
+    /// <summary>Called by <see cref="SendWatchdog"/>: drops the connection if one write has taken longer than SendTimeout.</summary>
+    public void CheckSendTimeout(long now)
+    {
+        var started = Volatile.Read(ref _sendStartedAt);
+        if (started != 0 && _timeProvider.GetElapsedTime(started, now) > _options.SendTimeout)
+        {
+            Log.SendTimedOut(_logger, Id, _options.SendTimeout);
+            Abort();
         }
     }
 
@@ -214,7 +240,7 @@ internal sealed partial class PeerConnection
             ReleaseQueued();
         }
 
-        _closeSent.TrySetResult();
+        _closeSent?.TrySetResult();
     }
 
     private void ReleaseQueued()

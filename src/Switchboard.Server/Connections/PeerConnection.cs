@@ -21,20 +21,19 @@ internal sealed partial class PeerConnection
     private readonly WebSocket _socket;
     private readonly IMessageHandler _handler;
     private readonly SwitchboardOptions _options;
+    private readonly ConnectionStore _store;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _aborted;
-    private readonly CancellationToken _transportClosed;
     private List<Room>? _rooms;
+    private ITimer? _abortTimer;
 
-    public PeerConnection(WebSocket socket, IMessageHandler handler, SwitchboardOptions options, TimeProvider timeProvider, ILogger logger, CancellationToken transportClosed = default)
+    public PeerConnection(WebSocket socket, IMessageHandler handler, SwitchboardOptions options, ConnectionStore store, TimeProvider timeProvider, ILogger logger)
     {
         _socket = socket;
-        _transportClosed = transportClosed;
         _handler = handler;
         _options = options;
+        _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
-        _aborted = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         Id = IdGenerator.NewId();
         IdUtf8 = Encoding.UTF8.GetBytes(Id);
     }
@@ -46,13 +45,38 @@ internal sealed partial class PeerConnection
     /// <summary>The rooms this connection is in. Touched only by its own receive loop and its final clean-up.</summary>
     public List<Room> Rooms => _rooms ??= new List<Room>(1);
 
-    /// <summary>Runs the connection until it closes; never throws for anything the client does.</summary>
-    public async Task RunAsync()
+    /// <summary>The WebSocket layer failed the connection after sending a close frame the client may not have read yet.</summary>
+    private bool NeedsLinger { get; set; }
+
+    /// <summary>
+    /// Runs the connection until it closes; never throws for anything the client does. This one method
+    /// is all an idle connection keeps suspended, so the receive loop is inline rather than split up.
+    /// </summary>
+    /// <param name="transport">What carries the WebSocket: asked to linger after a protocol error, told when the connection ends.</param>
+    public async Task RunAsync(IConnectionTransport? transport = null)
     {
+        _store.Add(this);
         Log.Connected(_logger, Id);
         try
         {
-            await ReceiveLoopAsync(_aborted.Token);
+            while (true)
+            {
+                // Idle connections wait here without a receive buffer. No cancellation token: Abort()
+                // aborts the socket, which ends this read without a registration per connection.
+                var head = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (head.MessageType == WebSocketMessageType.Close)
+                {
+                    await OnCloseReceivedAsync();
+                    break;
+                }
+
+                // Once the server has asked to close, whatever still arrives is discarded until the client answers.
+                var open = IsClosing ? await DiscardMessageAsync(head) : await ReceiveMessageAsync(head);
+                if (!open)
+                {
+                    break;
+                }
+            }
         }
         catch (OperationCanceledException)
         {
@@ -63,7 +87,10 @@ internal sealed partial class PeerConnection
             // A peer that vanishes mid-frame, or a protocol violation the WebSocket layer already answered
             // with a close (invalid UTF-8 gets 1007 there). Normal for a client on the internet.
             Log.ReceiveEnded(_logger, Id, ex.WebSocketErrorCode, ex.Message);
-            await AwaitClientCloseAsync();
+            if (ex.WebSocketErrorCode != WebSocketError.ConnectionClosedPrematurely)
+            {
+                await AwaitClientCloseAsync();
+            }
         }
         catch (Exception ex)
         {
@@ -81,28 +108,34 @@ internal sealed partial class PeerConnection
             }
 
             CompleteSending();
+            _store.Remove(this);
+            if (NeedsLinger && transport is not null)
+            {
+                await transport.LingerAsync();
+            }
+
             if (_socket.State != WebSocketState.Closed)
             {
                 _socket.Abort();
             }
 
             _socket.Dispose();
-            _aborted.Dispose();
+            Interlocked.Exchange(ref _abortTimer, null)?.Dispose();
             Log.Disconnected(_logger, Id);
+            transport?.OnConnectionEnded();
         }
     }
 
     /// <summary>
-    /// After the WebSocket layer sent a close of its own (1007, 1002), give the client time to read it and
-    /// answer: dropping the TCP connection at once would reset it before the client sees why.
+    /// After the WebSocket layer sent a close of its own (1007, 1002) it may give up the stream at once;
+    /// then the transport must linger (<see cref="IConnectionTransport.LingerAsync"/>). Otherwise wait here
+    /// for the client to answer the close.
     /// </summary>
     private async Task AwaitClientCloseAsync()
     {
         if (_socket.State == WebSocketState.Aborted)
         {
-            // The WebSocket layer has given up on the stream, but closing TCP now would reset the connection
-            // and destroy the close frame in flight. Linger until the client hangs up or CloseTimeout passes.
-            await Task.Delay(_options.CloseTimeout, _timeProvider, _transportClosed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            NeedsLinger = true;
             return;
         }
 
@@ -115,7 +148,7 @@ internal sealed partial class PeerConnection
         try
         {
             var scratch = new byte[256];
-            while ((await _socket.ReceiveAsync(scratch.AsMemory(), _aborted.Token)).MessageType != WebSocketMessageType.Close)
+            while ((await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
             {
             }
         }
@@ -125,46 +158,11 @@ internal sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Drops the connection without a close handshake.</summary>
-    public void Abort()
-    {
-        try
-        {
-            _aborted.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already finished.
-        }
-
-        _socket.Abort();
-    }
-
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            // Idle connections wait here without a receive buffer.
-            var head = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-            if (head.MessageType == WebSocketMessageType.Close)
-            {
-                await OnCloseReceivedAsync();
-                return;
-            }
-
-            // Once the server has asked to close, whatever still arrives is discarded until the client answers.
-            var open = IsClosing
-                ? await DiscardMessageAsync(head, cancellationToken)
-                : await ReceiveMessageAsync(head, cancellationToken);
-            if (!open)
-            {
-                return;
-            }
-        }
-    }
+    /// <summary>Drops the connection without a close handshake; any pending read or send ends.</summary>
+    public void Abort() => _socket.Abort();
 
     /// <summary>Reads and dispatches one message; false when the client closed instead.</summary>
-    private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult head, CancellationToken cancellationToken)
+    private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult head)
     {
         var limit = _options.MaxMessageSize;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBufferSize, limit + 1));
@@ -181,7 +179,7 @@ internal sealed partial class PeerConnection
 
                 // Never read more than one byte past the limit: an oversized message is refused, not buffered.
                 var window = Math.Min(buffer.Length, limit + 1) - count;
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, window), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, window), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await OnCloseReceivedAsync();
@@ -228,7 +226,7 @@ internal sealed partial class PeerConnection
         }
     }
 
-    private async Task<bool> DiscardMessageAsync(ValueWebSocketReceiveResult head, CancellationToken cancellationToken)
+    private async Task<bool> DiscardMessageAsync(ValueWebSocketReceiveResult head)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
         try
@@ -236,7 +234,7 @@ internal sealed partial class PeerConnection
             var endOfMessage = head.EndOfMessage;
             while (!endOfMessage)
             {
-                var result = await _socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+                var result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await OnCloseReceivedAsync();

@@ -1,9 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Switchboard.Server.Connections;
-using Switchboard.Server.Dialects;
 
 namespace Switchboard.Server.Hosting;
 
@@ -15,27 +13,17 @@ internal sealed partial class SwitchboardMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly SwitchboardOptions _options;
-    private readonly NativeDialect _dialect;
-    private readonly ConnectionStore _connections;
+    private readonly ConnectionRunner _runner;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _connectionLogger;
     private readonly ILogger<SwitchboardMiddleware> _logger;
 
-    public SwitchboardMiddleware(
-        RequestDelegate next,
-        IOptions<SwitchboardOptions> options,
-        NativeDialect dialect,
-        ConnectionStore connections,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+    public SwitchboardMiddleware(RequestDelegate next, ConnectionRunner runner, TimeProvider timeProvider, ILogger<SwitchboardMiddleware> logger)
     {
         _next = next;
-        _options = options.Value;
-        _dialect = dialect;
-        _connections = connections;
+        _runner = runner;
+        _options = runner.Options;
         _timeProvider = timeProvider;
-        _connectionLogger = loggerFactory.CreateLogger<PeerConnection>();
-        _logger = loggerFactory.CreateLogger<SwitchboardMiddleware>();
+        _logger = logger;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -55,7 +43,9 @@ internal sealed partial class SwitchboardMiddleware
             }
 
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This is Switchboard's WebSocket endpoint: connect with a WebSocket client.\n", context.RequestAborted);
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            context.Response.ContentLength = _notAWebSocketBody.Length;
+            await context.Response.Body.WriteAsync(_notAWebSocketBody, context.RequestAborted);
             return;
         }
 
@@ -75,15 +65,19 @@ internal sealed partial class SwitchboardMiddleware
             return;
         }
 
-        var connection = new PeerConnection(socket, _dialect, _options, _timeProvider, _connectionLogger, context.RequestAborted);
-        _connections.Add(connection);
-        try
+        await _runner.Create(socket).RunAsync(new HttpTransport(context, _options.CloseTimeout, _timeProvider));
+    }
+
+    private static readonly byte[] _notAWebSocketBody = "This is Switchboard's WebSocket endpoint: connect with a WebSocket client.\n"u8.ToArray();
+
+    /// <summary>The HTTP request carrying the WebSocket: disposing the WebSocket aborts it, so lingering happens before.</summary>
+    private sealed class HttpTransport(HttpContext context, TimeSpan closeTimeout, TimeProvider timeProvider) : IConnectionTransport
+    {
+        public async Task LingerAsync() =>
+            await Task.Delay(closeTimeout, timeProvider, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        public void OnConnectionEnded()
         {
-            await connection.RunAsync();
-        }
-        finally
-        {
-            _connections.Remove(connection);
         }
     }
 

@@ -1,0 +1,34 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Dialects;
+
+namespace Switchboard.Server.Connections;
+
+/// <summary>
+/// Runs an accepted WebSocket as a <see cref="PeerConnection"/>, whichever way it arrived: through the
+/// HTTP pipeline (<c>SwitchboardMiddleware</c>) or straight from the socket (<c>SwitchboardConnectionListener</c>).
+/// </summary>
+internal sealed class ConnectionRunner
+{
+    private readonly SwitchboardOptions _options;
+    private readonly NativeDialect _dialect;
+    private readonly ConnectionStore _connections;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public ConnectionRunner(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        _options = options.Value;
+        _dialect = dialect;
+        _connections = connections;
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger<PeerConnection>();
+    }
+
+    public SwitchboardOptions Options => _options;
+
+    public int OpenConnections => _connections.Count;
+
+    public PeerConnection Create(WebSocket socket) => new(socket, _dialect, _options, _connections, _timeProvider, _logger);
+}

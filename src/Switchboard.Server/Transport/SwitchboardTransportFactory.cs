@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Switchboard.Server.Connections;
+
+namespace Switchboard.Server.Transport;
+
+/// <summary>
+/// Kestrel's transport for TCP endpoints when Switchboard takes WebSocket upgrades straight from the
+/// socket (<see cref="SwitchboardOptions.DirectWebSockets"/>). Registered after Kestrel's own socket
+/// transport, so Kestrel picks it for IP endpoints.
+/// </summary>
+internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
+{
+    /// <summary>Kestrel's default backlog.</summary>
+    private const int Backlog = 512;
+
+    private readonly ConnectionRunner _runner;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<SwitchboardConnectionListener> _logger;
+
+    public SwitchboardTransportFactory(ConnectionRunner runner, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
+    {
+        _runner = runner;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
+
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var ip = (IPEndPoint)endpoint;
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (ip.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            // As Kestrel does on Unix: a restarted server can rebind while old connections sit in TIME_WAIT.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(ip);
+            socket.Listen(Backlog);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            socket.Dispose();
+            throw new AddressInUseException(ex.Message, ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _runner, _timeProvider, _logger));
+    }
+}
