@@ -1,0 +1,476 @@
+/**
+ * One person's side of a Switchboard call: the room, and a mesh of PeerLinks — one per other person.
+ *
+ * Signaling may drop and come back with a new peerId (and, after a server restart, without the room);
+ * peer connections that still work are kept through all of it. Each page has a `session` id of its
+ * own, sent with every signal, so that a peer can be recognised under its new peerId.
+ * @module call
+ */
+import { PeerLink } from './peer.js';
+import { SwitchboardError } from './switchboard.js';
+
+const log = (...args) => console.info('[call]', ...args);
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * @typedef {'idle' | 'joining' | 'waiting' | 'connecting' | 'connected' | 'ended'} CallState
+ * waiting: in the room and alone; connecting: others are here but no media flows yet.
+ */
+
+/**
+ * Events (all `CustomEvent`s):
+ * - `state` — detail `{ state }` ({@link CallState})
+ * - `room` — detail `{ roomId, capacity, moved }`: the room this call is in (moved: a new room after
+ *   the server lost the old one)
+ * - `peeradded` / `peerchanged` / `peerremoved` — detail `{ link }`
+ * - `chat` — detail `{ link, text }`
+ * - `notice` — detail `{ text }`: something worth telling the person, not an error
+ * - `problem` — detail `{ code, text }`: something went wrong with the room
+ */
+export class Call extends EventTarget {
+  #client;
+  #media;
+  #session = randomId();
+  #roomId = null;
+  #capacity = 2;
+  #joined = false;
+  #roomLost = false;
+  #ended = false;
+  #pendingMove = null;
+  /** @type {Set<PeerLink>} every link, including those whose peerId is not known right now */
+  #links = new Set();
+  /** @type {Map<string, PeerLink>} */
+  #byPeerId = new Map();
+  #guests = 0;
+  #state = 'idle';
+
+  /**
+   * @param {import('./switchboard.js').SwitchboardClient} client
+   * @param {import('./media.js').LocalMedia} media
+   */
+  constructor(client, media) {
+    super();
+    this.#client = client;
+    this.#media = media;
+    client.addEventListener('reconnecting', () => this.#onSignalingLost());
+    client.addEventListener('rejoined', (e) => this.#onRejoined(e.detail));
+    client.addEventListener('roomlost', (e) => this.#onRoomLost(e.detail));
+    client.addEventListener('peerjoined', (e) => this.#onPeerJoined(e.detail));
+    client.addEventListener('peerleft', (e) => this.#onPeerLeft(e.detail));
+    client.addEventListener('message', (e) => this.#onRelayed(e.detail));
+  }
+
+  /** @returns {string | null} */
+  get roomId() {
+    return this.#roomId;
+  }
+
+  /** @returns {number} */
+  get capacity() {
+    return this.#capacity;
+  }
+
+  /** @returns {string} this page's id, stable across signaling reconnects */
+  get session() {
+    return this.#session;
+  }
+
+  /** @returns {CallState} */
+  get state() {
+    return this.#state;
+  }
+
+  /** @returns {PeerLink[]} */
+  get links() {
+    return [...this.#links];
+  }
+
+  /** @returns {boolean} someone can receive a chat message */
+  get canChat() {
+    return this.links.some((link) => link.channelOpen);
+  }
+
+  /**
+   * Creates a room and waits in it.
+   * @param {number} capacity
+   * @returns {Promise<string>} the room id
+   */
+  async create(capacity) {
+    this.#setState('joining');
+    try {
+      const room = await this.#client.createRoom({ capacity });
+      this.#enter(room, false);
+      return room.roomId;
+    } catch (error) {
+      this.#setState('idle');
+      throw error;
+    }
+  }
+
+  /**
+   * Joins a room and offers a connection to everyone already there.
+   * @param {string} roomId
+   */
+  async join(roomId) {
+    this.#setState('joining');
+    let room;
+    try {
+      room = await this.#client.join(roomId);
+    } catch (error) {
+      this.#setState('idle');
+      throw error;
+    }
+    this.#enter(room, false);
+    // The protocol's rule for a newcomer: offer to each member, who wait for it.
+    for (const peerId of room.peers) {
+      if (!this.#byPeerId.has(peerId)) {
+        this.#addLink(peerId, true);
+      }
+    }
+  }
+
+  /** Leaves the room and closes every connection. */
+  hangUp() {
+    if (this.#ended) {
+      return;
+    }
+    this.#ended = true;
+    for (const link of this.#links) {
+      link.sendData({ t: 'bye' });
+    }
+    for (const link of [...this.#links]) {
+      link.close();
+    }
+    if (this.#roomId !== null) {
+      this.#client.leave(this.#roomId).catch(() => {});
+    }
+    this.#joined = false;
+    this.#setState('ended');
+  }
+
+  /**
+   * Sends a chat message to everyone connected.
+   * @param {string} text
+   * @returns {number} how many people it was sent to
+   */
+  sendChat(text) {
+    let sent = 0;
+    for (const link of this.#links) {
+      if (link.sendData({ t: 'chat', text })) {
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Sends this video track (or none) to everyone (see PeerLink.setVideoTrack for when that renegotiates).
+   * @param {MediaStreamTrack | null} track
+   */
+  async setVideoTrack(track) {
+    await Promise.all(this.links.map((link) => link.setVideoTrack(track).catch((error) => console.warn('[call] video switch failed:', error?.message))));
+  }
+
+  /** @returns {object[]} a plain description of every link, for the test hook */
+  describe() {
+    return this.links.map((link) => link.describe());
+  }
+
+  #enter(room, moved) {
+    this.#roomId = room.roomId;
+    this.#capacity = room.capacity;
+    this.#joined = true;
+    this.#roomLost = false;
+    this.#pendingMove = null;
+    this.dispatchEvent(new CustomEvent('room', { detail: { roomId: room.roomId, capacity: room.capacity, moved } }));
+    this.#updateState();
+  }
+
+  #onSignalingLost() {
+    if (!this.#joined) {
+      return;
+    }
+    // Our peerId dies with the connection, and the others may come back under new ids too: forget
+    // every id and learn them again, but keep the peer connections (media does not need signaling).
+    this.#joined = false;
+    this.#byPeerId.clear();
+    for (const link of this.#links) {
+      link.peerId = null;
+    }
+    log('signaling lost; keeping', this.#links.size, 'peer connection(s)');
+  }
+
+  #onRejoined(room) {
+    if (this.#ended || room.roomId !== this.#roomId) {
+      return;
+    }
+    log('back in the room as', room.peerId);
+    this.#joined = true;
+    this.#updateState();
+    this.#greet(room.peers);
+  }
+
+  // After a reconnect, existing links are re-identified by session rather than offered to again.
+  #greet(peers) {
+    for (const peerId of peers) {
+      this.#client.send(this.#roomId, 'hello', { to: peerId, session: this.#session });
+    }
+  }
+
+  #onRoomLost({ roomId, code, message }) {
+    if (this.#ended || roomId !== this.#roomId) {
+      return;
+    }
+    if (code !== 'room-not-found') {
+      this.#emitProblem(code, `Couldn't get back into the call after reconnecting (${message}).`);
+      this.#setState('idle');
+      return;
+    }
+    // The server forgot the room (it restarted). The peers still connected agree, over their data
+    // channels, on one of them to make a new room and tell the others its id.
+    this.#roomLost = true;
+    this.#moveRoom();
+  }
+
+  #moveRoom() {
+    if (!this.#roomLost || this.#ended) {
+      return;
+    }
+    if (this.#pendingMove !== null) {
+      this.#joinMovedRoom(this.#pendingMove);
+      return;
+    }
+    const others = this.links.filter((link) => link.channelOpen && link.session !== null).map((link) => link.session);
+    if (others.some((session) => session < this.#session)) {
+      log('waiting for the others to move the call to a new room');
+      return;
+    }
+    this.#roomLost = false;
+    this.#client.createRoom({ capacity: this.#capacity }).then(
+      (room) => {
+        log('moved the call to a new room', room.roomId);
+        this.#enter(room, true);
+        for (const link of this.#links) {
+          link.sendData({ t: 'room', roomId: room.roomId });
+        }
+      },
+      (error) => {
+        this.#roomLost = true;
+        this.#emitProblem(error.code ?? 'room-lost', 'The server lost this call\'s room and a new one could not be made.');
+      });
+  }
+
+  async #joinMovedRoom(roomId) {
+    this.#roomLost = false;
+    this.#pendingMove = null;
+    this.#roomId = roomId;
+    try {
+      const room = await this.#client.join(roomId);
+      log('followed the call to its new room', roomId);
+      this.#enter(room, true);
+      this.#greet(room.peers);
+    } catch (error) {
+      const code = error instanceof SwitchboardError ? error.code : 'room-lost';
+      this.#emitProblem(code, 'The call moved to a new room, but joining it failed.');
+    }
+  }
+
+  #onPeerJoined({ roomId }) {
+    if (roomId === this.#roomId && !this.#ended) {
+      this.dispatchEvent(new CustomEvent('notice', { detail: { text: 'Someone is joining the call…' } }));
+    }
+  }
+
+  #onPeerLeft({ roomId, peerId }) {
+    if (roomId !== this.#roomId) {
+      return;
+    }
+    const link = this.#byPeerId.get(peerId);
+    if (link === undefined) {
+      return;
+    }
+    this.#byPeerId.delete(peerId);
+    if (link.byeReceived || !link.connected) {
+      link.close();
+      return;
+    }
+    // Their signaling dropped but our connection to them works: they will be back under a new id.
+    link.peerId = null;
+    log(link.name, 'lost signaling; keeping the connection');
+  }
+
+  #onRelayed(message) {
+    if (this.#ended || message.roomId !== this.#roomId || typeof message.from !== 'string') {
+      return;
+    }
+    const from = message.from;
+    const session = typeof message.session === 'string' ? message.session : null;
+    let link = this.#find(from, session);
+    switch (message.type) {
+      case 'hello':
+        if (message.reply !== true) {
+          this.#client.send(this.#roomId, 'hello', { to: from, session: this.#session, reply: true });
+        } else if (link === null) {
+          // Someone we have no connection with: we are the newcomer to them, so we offer.
+          link = this.#addLink(from, true);
+          link.session = session;
+        }
+        return;
+      case 'offer':
+        if (link === null) {
+          link = this.#addLink(from, false);
+        }
+        link.session ??= session;
+        link.handleSignal(message);
+        return;
+      case 'answer':
+      case 'candidate':
+        if (link !== null) {
+          link.handleSignal(message);
+        } else {
+          log(`ignored ${message.type} from unknown peer ${from}`);
+        }
+        return;
+      default:
+        log(`ignored a "${message.type}" message`);
+    }
+  }
+
+  /** The link for a peerId, or the link whose page has this session (then known under this peerId). */
+  #find(peerId, session) {
+    const known = this.#byPeerId.get(peerId);
+    if (known !== undefined) {
+      // The side that made the first offer learns the other's session from their answer.
+      known.session ??= session;
+      return known;
+    }
+    if (session === null) {
+      return null;
+    }
+    for (const link of this.#links) {
+      if (link.session === session && !link.closed) {
+        log(link.name, 'is now', peerId);
+        this.#bind(link, peerId);
+        return link;
+      }
+    }
+    return null;
+  }
+
+  #bind(link, peerId) {
+    if (link.peerId !== null && this.#byPeerId.get(link.peerId) === link) {
+      this.#byPeerId.delete(link.peerId);
+    }
+    link.peerId = peerId;
+    this.#byPeerId.set(peerId, link);
+    const waiting = link.outbox.splice(0);
+    for (const signal of waiting) {
+      this.#sendSignal(link, signal);
+    }
+  }
+
+  #addLink(peerId, initiator) {
+    const link = new PeerLink({
+      name: `Guest ${++this.#guests}`,
+      initiator,
+      iceServers: this.#client.iceServers,
+      media: this.#media,
+    });
+    this.#links.add(link);
+    link.addEventListener('signal', (e) => this.#sendSignal(link, e.detail));
+    link.addEventListener('statechange', () => {
+      this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } }));
+      this.#updateState();
+    });
+    link.addEventListener('media', () => this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } })));
+    link.addEventListener('data', (e) => this.#onData(link, e.detail));
+    link.addEventListener('closed', () => this.#removeLink(link));
+    this.#bind(link, peerId);
+    log(initiator ? 'calling' : 'answering', link.name, peerId);
+    this.dispatchEvent(new CustomEvent('peeradded', { detail: { link } }));
+    link.start();
+    this.#updateState();
+    return link;
+  }
+
+  #removeLink(link) {
+    if (!this.#links.delete(link)) {
+      return;
+    }
+    if (link.peerId !== null && this.#byPeerId.get(link.peerId) === link) {
+      this.#byPeerId.delete(link.peerId);
+    }
+    if (!this.#ended) {
+      this.dispatchEvent(new CustomEvent('notice', { detail: { text: `${link.name} left the call.` } }));
+    }
+    this.dispatchEvent(new CustomEvent('peerremoved', { detail: { link } }));
+    this.#updateState();
+    // Whoever was to make the new room may be the one who left.
+    this.#moveRoom();
+  }
+
+  #sendSignal(link, signal) {
+    const sent = link.peerId !== null && this.#joined
+      && this.#client.send(this.#roomId, signal.type, { to: link.peerId, session: this.#session, payload: signal.payload });
+    if (!sent) {
+      link.outbox.push(signal);
+    }
+  }
+
+  #onData(link, message) {
+    switch (message.t) {
+      case 'chat':
+        if (typeof message.text === 'string') {
+          this.dispatchEvent(new CustomEvent('chat', { detail: { link, text: message.text } }));
+        }
+        return;
+      case 'bye':
+        link.byeReceived = true;
+        link.close();
+        return;
+      case 'room':
+        if (typeof message.roomId !== 'string' || message.roomId === this.#roomId) {
+          return;
+        }
+        if (this.#roomLost) {
+          this.#joinMovedRoom(message.roomId);
+        } else if (!this.#joined) {
+          // Still reconnecting: the old room will turn out to be gone; follow this one then.
+          this.#pendingMove = message.roomId;
+        }
+        return;
+      default:
+        log(`ignored a "${message.t}" data message from`, link.name);
+    }
+  }
+
+  #updateState() {
+    if (this.#ended) {
+      this.#setState('ended');
+    } else if (this.#roomId === null) {
+      return;
+    } else if (this.links.some((link) => link.connected)) {
+      this.#setState('connected');
+    } else if (this.#links.size > 0) {
+      this.#setState('connecting');
+    } else {
+      this.#setState('waiting');
+    }
+  }
+
+  #setState(state) {
+    if (state !== this.#state) {
+      this.#state = state;
+      log('call', state);
+      this.dispatchEvent(new CustomEvent('state', { detail: { state } }));
+    }
+  }
+
+  #emitProblem(code, text) {
+    this.dispatchEvent(new CustomEvent('problem', { detail: { code, text } }));
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Wiring only: connects the page (ui.js), the camera (media.js), the call (call.js) and the server
+ * connection (switchboard.js). Decisions that are not wiring live in those modules.
+ * @module main
+ */
+import { SwitchboardClient, SwitchboardError } from './switchboard.js';
+import { LocalMedia } from './media.js';
+import { Call } from './call.js';
+import { Ui } from './ui.js';
+
+const roomErrors = {
+  'room-full': 'This room is full: everyone it has space for is already in the call. Ask the person who sent the link, or create a room of your own.',
+  'room-not-found': 'There is no room with this id. The call may have ended, or the link was cut short: check it, or create a new room.',
+  'too-many-rooms': 'This page is in too many rooms at once. Reload it and try again.',
+  'bad-room-id': 'That doesn\'t look like a room id or link. Paste the whole link you were sent.',
+  'bad-message': 'The server did not accept that request. Reload the page and try again.',
+  timeout: 'The server didn\'t answer. Check your connection and try again.',
+  disconnected: 'The connection to the server dropped before it answered. Try again in a moment.',
+};
+const roomErrorCodes = Object.keys(roomErrors);
+
+const ui = new Ui(document);
+const client = new SwitchboardClient();
+const media = new LocalMedia();
+const call = new Call(client, media);
+
+/** @param {string} roomId */
+const shareLink = (roomId) => `${location.origin}/#${roomId}`;
+
+/** A room id from what was typed or pasted: the id itself, or a link ending in #id. */
+function parseRoomId(input) {
+  const text = input.trim();
+  const id = text.includes('#') ? text.slice(text.lastIndexOf('#') + 1) : text;
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
+}
+
+function showRoomError(error) {
+  const code = error instanceof SwitchboardError && error.code in roomErrors ? error.code : 'disconnected';
+  if (!(error instanceof SwitchboardError)) {
+    console.warn('[main] unexpected failure:', error);
+  }
+  ui.showError(code, roomErrors[code]);
+}
+
+function showMediaState() {
+  ui.setLocalStream(media.stream);
+  ui.setMediaState({ micOn: media.micOn, micAvailable: media.audioTrack !== null, cameraOn: media.cameraOn });
+}
+
+// --- the server connection ---------------------------------------------------------------------
+
+let everConnected = false;
+client.addEventListener('open', () => {
+  everConnected = true;
+  ui.setSignalingState('connected');
+  ui.clearError('server-unreachable');
+});
+client.addEventListener('reconnecting', () => {
+  if (everConnected) {
+    ui.setSignalingState('reconnecting');
+    ui.notice('Lost the connection to the server. Reconnecting… (the call itself goes on)');
+  } else {
+    ui.setSignalingState('offline');
+    ui.showError('server-unreachable', 'Can\'t reach the Switchboard server. Trying again…');
+  }
+});
+client.addEventListener('reconnected', () => {
+  ui.setSignalingState('reconnected');
+  ui.clearError('server-unreachable');
+  ui.notice('Reconnected to the server.');
+});
+
+// --- the call ----------------------------------------------------------------------------------
+
+call.addEventListener('state', (e) => ui.setCallState(e.detail.state));
+call.addEventListener('room', (e) => {
+  const { roomId, capacity, moved } = e.detail;
+  history.replaceState(null, '', `#${roomId}`);
+  ui.clearError(...roomErrorCodes, 'room-lost');
+  ui.showRoom(roomId, shareLink(roomId), capacity);
+  if (moved) {
+    ui.notice('The server restarted, so the call moved to a new link. Share the new one from now on.');
+    ui.appendSystem('The call moved to a new link.');
+  }
+});
+const announced = new WeakSet();
+call.addEventListener('peeradded', (e) => {
+  const { link } = e.detail;
+  ui.addPeer(link, link.name, link.remoteStream);
+});
+call.addEventListener('peerchanged', (e) => {
+  const { link } = e.detail;
+  ui.updatePeer(link, { state: link.connectionState, hasVideo: link.hasVideo });
+  ui.setChatEnabled(call.canChat);
+  if (link.connected && !announced.has(link)) {
+    announced.add(link);
+    ui.appendSystem(`${link.name} is in the call.`);
+    ui.notice(`${link.name} is in the call.`);
+  }
+});
+call.addEventListener('peerremoved', (e) => {
+  ui.removePeer(e.detail.link);
+  ui.setChatEnabled(call.canChat);
+});
+call.addEventListener('chat', (e) => ui.appendChat(e.detail.link.name, e.detail.text, false));
+call.addEventListener('notice', (e) => {
+  ui.notice(e.detail.text);
+  if (e.detail.text.endsWith('left the call.')) {
+    ui.appendSystem(e.detail.text);
+  }
+});
+call.addEventListener('problem', (e) => ui.showError(e.detail.code, e.detail.text));
+
+// --- what the person does ------------------------------------------------------------------------
+
+const mediaReady = media.start().then((problem) => {
+  showMediaState();
+  if (problem !== null) {
+    ui.showError(problem.code, problem.text);
+  }
+});
+media.addEventListener('change', showMediaState);
+
+/** @param {() => Promise<unknown>} enter */
+async function enterRoom(enter) {
+  ui.setBusy(true);
+  ui.clearError(...roomErrorCodes);
+  // Offers made before the camera is ready would go out without video.
+  await mediaReady;
+  try {
+    await enter();
+  } catch (error) {
+    history.replaceState(null, '', location.pathname);
+    showRoomError(error);
+  } finally {
+    ui.setBusy(false);
+  }
+}
+
+function joinFromInput(input) {
+  const roomId = parseRoomId(input);
+  if (roomId === null) {
+    ui.showError('bad-room-id', roomErrors['bad-room-id']);
+    return;
+  }
+  ui.setJoinInput(roomId);
+  enterRoom(() => call.join(roomId));
+}
+
+ui.addEventListener('create', (e) => enterRoom(() => call.create(e.detail.capacity)));
+ui.addEventListener('join', (e) => joinFromInput(e.detail.input));
+ui.addEventListener('chat', (e) => {
+  if (call.sendChat(e.detail.text) > 0) {
+    ui.appendChat('You', e.detail.text, true);
+    ui.clearChatInput();
+  }
+});
+ui.addEventListener('togglemic', () => {
+  media.setMicEnabled(!media.micOn);
+});
+ui.addEventListener('togglecamera', async () => {
+  ui.setCameraBusy(true);
+  try {
+    const track = await media.setCameraEnabled(!media.cameraOn);
+    ui.clearError('camera-failed');
+    await call.setVideoTrack(track);
+  } catch {
+    if (media.problem !== null) {
+      ui.showError(media.problem.code, media.problem.text);
+    }
+  } finally {
+    ui.setCameraBusy(false);
+  }
+});
+ui.addEventListener('hangup', () => {
+  call.hangUp();
+  media.stop();
+  history.replaceState(null, '', location.pathname);
+  ui.showEnded();
+});
+
+// A link opened in a tab that is still on the start page joins that room.
+addEventListener('hashchange', () => {
+  if (call.state === 'idle' && location.hash.length > 1) {
+    joinFromInput(location.hash);
+  }
+});
+// Tell the others at once rather than let them wait for the connection to time out.
+addEventListener('pagehide', () => {
+  call.hangUp();
+  client.close();
+});
+
+// One deliberate, read-only window into the page for tests and for debugging from the console.
+Object.defineProperty(window, '__signalingDebug', {
+  value: Object.freeze({
+    get signalingState() { return client.state; },
+    get peerId() { return client.peerId; },
+    get reconnects() { return client.reconnects; },
+    get roomId() { return call.roomId; },
+    get session() { return call.session; },
+    get callState() { return call.state; },
+    get peers() { return call.describe(); },
+    mediaStats() { return Promise.all(call.links.map((link) => link.mediaStats())); },
+  }),
+});
+
+ui.setSignalingState('connecting');
+ui.setCallState(call.state);
+client.connect();
+if (location.hash.length > 1) {
+  joinFromInput(location.hash);
+}

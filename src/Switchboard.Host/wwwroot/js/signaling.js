@@ -1,0 +1,185 @@
+/**
+ * One WebSocket to a Switchboard server, kept open: JSON objects in and out, and a reconnect loop
+ * with backoff and jitter when the connection drops. Knows nothing of rooms: see switchboard.js.
+ * @module signaling
+ */
+import { backoffDelay, defaultBackoff } from './reconnect.js';
+
+const log = (...args) => console.info('[signaling]', ...args);
+
+/**
+ * Events (all `CustomEvent`s):
+ * - `open` — detail `{ reconnected }`: true when this is not the first time the socket opened
+ * - `message` — detail: the parsed JSON object
+ * - `close` — detail `{ code, reason, wasOpen }`
+ * - `retry` — detail `{ attempt, delayMs, everOpened }`: the next attempt is scheduled
+ */
+export class SignalingSocket extends EventTarget {
+  #url;
+  #policy;
+  #WebSocket;
+  /** @type {WebSocket | null} */
+  #ws = null;
+  #attempt = 0;
+  #timer = 0;
+  #running = false;
+  #everOpened = false;
+
+  /**
+   * @param {string} url a ws: or wss: address, e.g. `ws://host/ws`
+   * @param {{ backoff?: import('./reconnect.js').BackoffPolicy, WebSocketImpl?: typeof WebSocket }} [options]
+   */
+  constructor(url, { backoff = defaultBackoff, WebSocketImpl = globalThis.WebSocket } = {}) {
+    super();
+    this.#url = url;
+    this.#policy = backoff;
+    this.#WebSocket = WebSocketImpl;
+  }
+
+  /** @returns {string} */
+  get url() {
+    return this.#url;
+  }
+
+  /** @returns {'idle' | 'connecting' | 'open' | 'waiting'} waiting: between a failure and the next attempt */
+  get state() {
+    if (!this.#running) {
+      return 'idle';
+    }
+    if (this.#ws === null) {
+      return 'waiting';
+    }
+    return this.#ws.readyState === this.#WebSocket.OPEN ? 'open' : 'connecting';
+  }
+
+  /** Starts connecting, and keeps reconnecting until {@link stop}. */
+  start() {
+    if (this.#running) {
+      return;
+    }
+    this.#running = true;
+    this.#connect();
+  }
+
+  /** Closes the socket for good; no reconnect follows. */
+  stop() {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#discard(1000, 'client closed');
+  }
+
+  /** Skips the rest of the backoff wait (e.g. when the browser says it is back online). */
+  retryNow() {
+    if (this.#running && this.#ws === null) {
+      clearTimeout(this.#timer);
+      this.#connect();
+    }
+  }
+
+  /**
+   * Gives up on the current socket at once and reconnects, for a connection that looks open but has
+   * stopped answering: the browser would otherwise wait for TCP to time out.
+   */
+  drop() {
+    if (!this.#running || this.#ws === null) {
+      return;
+    }
+    const wasOpen = this.#ws.readyState === this.#WebSocket.OPEN;
+    this.#discard(4000, 'no answer from the server');
+    this.dispatchEvent(new CustomEvent('close', { detail: { code: 4000, reason: 'no answer from the server', wasOpen } }));
+    this.#scheduleRetry();
+  }
+
+  /**
+   * @param {object} message sent as one JSON text frame
+   * @returns {boolean} false when the socket is not open (the message is not queued)
+   */
+  send(message) {
+    if (this.#ws === null || this.#ws.readyState !== this.#WebSocket.OPEN) {
+      return false;
+    }
+    this.#ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  #connect() {
+    /** @type {WebSocket} */
+    let ws;
+    try {
+      ws = new this.#WebSocket(this.#url);
+    } catch (error) {
+      log('cannot open', this.#url, error);
+      this.#scheduleRetry();
+      return;
+    }
+    this.#ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      const reconnected = this.#everOpened;
+      this.#everOpened = true;
+      this.#attempt = 0;
+      log(reconnected ? 'reconnected to' : 'connected to', this.#url);
+      this.dispatchEvent(new CustomEvent('open', { detail: { reconnected } }));
+    };
+    ws.onmessage = (event) => this.#receive(event.data);
+    // The close event that follows carries the useful part; the browser logs the reason itself.
+    ws.onerror = () => {};
+    ws.onclose = (event) => {
+      if (this.#ws !== ws) {
+        return;
+      }
+      this.#ws = null;
+      log('closed', event.code, event.reason || '');
+      this.dispatchEvent(new CustomEvent('close', { detail: { code: event.code, reason: event.reason, wasOpen: opened } }));
+      if (this.#running) {
+        this.#scheduleRetry();
+      }
+    };
+  }
+
+  #receive(data) {
+    if (typeof data !== 'string') {
+      console.warn('[signaling] ignored a binary frame');
+      return;
+    }
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      console.warn('[signaling] ignored a frame that is not JSON');
+      return;
+    }
+    if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+      console.warn('[signaling] ignored a message without a type');
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('message', { detail: message }));
+  }
+
+  #scheduleRetry() {
+    clearTimeout(this.#timer);
+    const attempt = this.#attempt++;
+    const delayMs = backoffDelay(attempt, this.#policy);
+    log(`retrying in ${delayMs} ms (attempt ${attempt + 1})`);
+    this.dispatchEvent(new CustomEvent('retry', { detail: { attempt, delayMs, everOpened: this.#everOpened } }));
+    this.#timer = setTimeout(() => {
+      if (this.#running && this.#ws === null) {
+        this.#connect();
+      }
+    }, delayMs);
+  }
+
+  #discard(code, reason) {
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws !== null) {
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Closing a socket that never opened can throw in some browsers; it is gone either way.
+      }
+    }
+  }
+}

@@ -1,0 +1,435 @@
+/**
+ * A small client for the Switchboard signaling protocol (docs/protocol.md) that any page can use:
+ * connect, create or join rooms, relay messages to the other members, and stay connected across
+ * network blips and server restarts. Documented in docs/switchboard-js.md.
+ *
+ * ```js
+ * import { SwitchboardClient } from '/js/switchboard.js';
+ * const client = new SwitchboardClient();
+ * client.addEventListener('message', (e) => console.log(e.detail.from, e.detail));
+ * client.connect();
+ * const { roomId } = await client.createRoom({ capacity: 4 });
+ * client.send(roomId, 'hello', { text: 'hi all' });
+ * ```
+ * @module switchboard
+ */
+import { SignalingSocket } from './signaling.js';
+import { backoffDelay, defaultBackoff } from './reconnect.js';
+
+/** Types only the server may send; a client that sends one gets `bad-message`. */
+export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error']);
+
+const requestTypes = new Set(['createRoom', 'join', 'leave']);
+// Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
+// and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
+const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room']);
+const rejoinAttempts = 5;
+
+const log = (...args) => console.info('[switchboard]', ...args);
+
+/** The server's address for a page it served: the same host, `/ws`. */
+export function defaultUrl() {
+  const scheme = globalThis.location?.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${globalThis.location?.host ?? 'localhost'}/ws`;
+}
+
+/** A request that the server refused, or that could not be answered. */
+export class SwitchboardError extends Error {
+  /**
+   * @param {string} code the protocol's error code (`room-full`, `room-not-found`, …), or
+   *   `disconnected` / `timeout` / `closed` for requests the connection could not finish
+   * @param {string} message
+   * @param {string} [roomId]
+   */
+  constructor(code, message, roomId) {
+    super(message);
+    this.name = 'SwitchboardError';
+    this.code = code;
+    this.roomId = roomId;
+  }
+}
+
+/**
+ * @typedef {object} RoomInfo
+ * @property {string} roomId
+ * @property {string} peerId this connection's id; it changes on every reconnect
+ * @property {number} capacity
+ * @property {string[]} peers the other members when this answer was sent, oldest first
+ * @property {RTCIceServer[]} iceServers
+ */
+
+/**
+ * A connection to a Switchboard server.
+ *
+ * Events (all `CustomEvent`s):
+ * - `open` — the first connection is up
+ * - `reconnecting` — detail `{ attempt, delayMs }`: the connection dropped (or never came up) and the
+ *   next try is scheduled; rooms are rejoined after it succeeds
+ * - `reconnected` — the connection is up again (rooms are being rejoined; see `rejoined`)
+ * - `rejoined` — detail {@link RoomInfo}: back in a room after a reconnect, with a new `peerId`
+ * - `roomlost` — detail `{ roomId, code, message }`: a room could not be rejoined (it no longer exists
+ *   because everyone left or the server restarted, or it stayed full)
+ * - `peerjoined` / `peerleft` — detail `{ roomId, peerId }`
+ * - `message` — detail: a message relayed from another member, with the server's trusted `from`
+ * - `servererror` — detail `{ code, message, roomId }`: an error that answers no request of this client
+ * - `closed` — {@link close} was called
+ */
+export class SwitchboardClient extends EventTarget {
+  #socket;
+  #requestTimeoutMs;
+  #heartbeatMs;
+  #rejoinBackoff;
+  #autoRejoin;
+  /** @type {Map<string, { capacity: number, peers: Set<string> }>} rooms joined on the current connection */
+  #rooms = new Map();
+  /** @type {Set<string>} rooms to rejoin once the connection is back */
+  #toRejoin = new Set();
+  /** @type {{ message: object, resolve: Function, reject: Function, timer: number, sent: boolean }[]} */
+  #requests = [];
+  #peerId = null;
+  /** @type {RTCIceServer[]} */
+  #iceServers = [];
+  #heartbeat = 0;
+  #awaitingAnswer = false;
+  #reconnects = 0;
+  #closed = false;
+  #connected = null;
+  #resolveConnected = () => {};
+
+  /**
+   * @param {object} [options]
+   * @param {string} [options.url] defaults to {@link defaultUrl}
+   * @param {import('./reconnect.js').BackoffPolicy} [options.backoff] reconnect timing
+   * @param {number} [options.requestTimeoutMs] how long createRoom/join/leave wait for the answer
+   * @param {number} [options.heartbeatMs] how often to check that the server still answers (0: never)
+   * @param {boolean} [options.rejoin] rejoin rooms after a reconnect (default true)
+   */
+  constructor({ url = defaultUrl(), backoff = defaultBackoff, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true } = {}) {
+    super();
+    this.#socket = new SignalingSocket(url, { backoff });
+    this.#requestTimeoutMs = requestTimeoutMs;
+    this.#heartbeatMs = heartbeatMs;
+    this.#rejoinBackoff = backoff;
+    this.#autoRejoin = rejoin;
+    this.#connected = new Promise((resolve) => {
+      this.#resolveConnected = resolve;
+    });
+    this.#socket.addEventListener('open', (e) => this.#onOpen(e.detail.reconnected));
+    this.#socket.addEventListener('close', (e) => this.#onClose(e.detail));
+    this.#socket.addEventListener('retry', (e) => this.#dispatch('reconnecting', { attempt: e.detail.attempt, delayMs: e.detail.delayMs }));
+    this.#socket.addEventListener('message', (e) => this.#onMessage(e.detail));
+    globalThis.addEventListener?.('online', () => this.#socket.retryNow());
+  }
+
+  /** @returns {'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'} */
+  get state() {
+    if (this.#closed) {
+      return 'closed';
+    }
+    const socket = this.#socket.state;
+    return socket === 'waiting' ? 'reconnecting' : socket;
+  }
+
+  /** @returns {string | null} this connection's peerId, known once a room was created or joined */
+  get peerId() {
+    return this.#peerId;
+  }
+
+  /** @returns {RTCIceServer[]} the server's ICE servers, from the latest roomCreated/joined */
+  get iceServers() {
+    return this.#iceServers;
+  }
+
+  /** @returns {number} how many times the connection came back after dropping */
+  get reconnects() {
+    return this.#reconnects;
+  }
+
+  /** @returns {string[]} the rooms this client is in on the current connection */
+  get rooms() {
+    return [...this.#rooms.keys()];
+  }
+
+  /**
+   * The members of a room besides this client, as far as this client has been told.
+   * @param {string} roomId
+   * @returns {string[]}
+   */
+  peersOf(roomId) {
+    return [...(this.#rooms.get(roomId)?.peers ?? [])];
+  }
+
+  /**
+   * Starts connecting (and reconnecting, until {@link close}).
+   * @returns {Promise<void>} settles when the connection is first open; it keeps trying until then
+   */
+  connect() {
+    if (this.#closed) {
+      return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
+    }
+    this.#socket.start();
+    return this.#connected;
+  }
+
+  /**
+   * Creates a room with this client as its first member.
+   * @param {{ capacity?: number }} [options] 2 … the server's maximum; the server's default if left out
+   * @returns {Promise<RoomInfo>}
+   */
+  createRoom({ capacity } = {}) {
+    const message = capacity === undefined ? { type: 'createRoom' } : { type: 'createRoom', capacity };
+    return this.#request(message);
+  }
+
+  /**
+   * Joins a room; the other members are told `peerJoined`. Joining a room again is harmless.
+   * @param {string} roomId
+   * @returns {Promise<RoomInfo>} rejects with a {@link SwitchboardError} (`room-full`, `room-not-found`, …)
+   */
+  join(roomId) {
+    return this.#request({ type: 'join', roomId });
+  }
+
+  /**
+   * Leaves a room; the other members are told `peerLeft`, and it is not rejoined after a reconnect.
+   * @param {string} roomId
+   * @returns {Promise<void>}
+   */
+  async leave(roomId) {
+    this.#toRejoin.delete(roomId);
+    if (!this.#rooms.has(roomId)) {
+      return;
+    }
+    try {
+      await this.#request({ type: 'leave', roomId });
+    } catch (error) {
+      // Out of the room either way: the connection dropped (and the server let go of it) or it was gone.
+      if (!(error instanceof SwitchboardError)) {
+        throw error;
+      }
+    } finally {
+      this.#rooms.delete(roomId);
+    }
+  }
+
+  /**
+   * Relays a message to the other members of a room: to one (`fields.to`, a peerId) or to all.
+   * @param {string} roomId a room this client is in
+   * @param {string} type any type but the protocol's own
+   * @param {object} [fields] anything else to carry; the receiver also gets `from`
+   * @returns {boolean} false when it could not be sent now (not connected, or not in that room yet)
+   */
+  send(roomId, type, fields = {}) {
+    if (reservedTypes.includes(type) || requestTypes.has(type) || type === 'ping') {
+      throw new TypeError(`"${type}" is not a message to relay`);
+    }
+    if (!this.#rooms.has(roomId)) {
+      return false;
+    }
+    const message = { type, roomId, ...fields };
+    message.type = type;
+    message.roomId = roomId;
+    delete message.from;
+    return this.#socket.send(message);
+  }
+
+  /** Leaves nothing behind: closes the connection for good and fails requests still waiting. */
+  close() {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#stopHeartbeat();
+    this.#failRequests('closed', 'this client was closed');
+    this.#rooms.clear();
+    this.#toRejoin.clear();
+    this.#socket.stop();
+    this.#dispatch('closed', {});
+  }
+
+  #request(message) {
+    if (this.#closed) {
+      return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
+    }
+    return new Promise((resolve, reject) => {
+      this.#requests.push({ message, resolve, reject, timer: 0, sent: false });
+      this.#pump();
+    });
+  }
+
+  // One request in flight at a time: the server answers in order but its errors carry no request id,
+  // so this is what lets an error be matched to the request it answers.
+  #pump() {
+    const head = this.#requests[0];
+    if (head === undefined || head.sent || this.#socket.state !== 'open') {
+      return;
+    }
+    head.sent = this.#socket.send(head.message);
+    if (head.sent) {
+      head.timer = setTimeout(() => this.#settle(head, new SwitchboardError('timeout', 'the server did not answer in time')), this.#requestTimeoutMs);
+    }
+  }
+
+  #settle(request, result) {
+    const index = this.#requests.indexOf(request);
+    if (index < 0) {
+      return;
+    }
+    this.#requests.splice(index, 1);
+    clearTimeout(request.timer);
+    if (result instanceof Error) {
+      request.reject(result);
+    } else {
+      request.resolve(result);
+    }
+    this.#pump();
+  }
+
+  #failRequests(code, text, onlySent = false) {
+    for (const request of [...this.#requests]) {
+      if (!onlySent || request.sent) {
+        this.#settle(request, new SwitchboardError(code, text, request.message.roomId));
+      }
+    }
+  }
+
+  #onOpen(reconnected) {
+    this.#startHeartbeat();
+    if (!reconnected) {
+      this.#resolveConnected();
+      this.#dispatch('open', {});
+    } else {
+      this.#reconnects++;
+      this.#dispatch('reconnected', {});
+      if (this.#autoRejoin) {
+        for (const roomId of this.#toRejoin) {
+          this.#rejoin(roomId);
+        }
+      }
+    }
+    this.#pump();
+  }
+
+  #onClose({ wasOpen }) {
+    this.#stopHeartbeat();
+    if (!wasOpen) {
+      return;
+    }
+    // A new connection gets a new peerId and is in no room: what was joined must be joined again.
+    for (const roomId of this.#rooms.keys()) {
+      this.#toRejoin.add(roomId);
+    }
+    this.#rooms.clear();
+    this.#peerId = null;
+    this.#failRequests('disconnected', 'the connection to the server dropped', true);
+  }
+
+  async #rejoin(roomId) {
+    for (let attempt = 0; attempt < rejoinAttempts; attempt++) {
+      if (!this.#toRejoin.has(roomId) || this.#socket.state !== 'open') {
+        return;
+      }
+      try {
+        const info = await this.join(roomId);
+        this.#toRejoin.delete(roomId);
+        log('rejoined', roomId, 'as', info.peerId);
+        this.#dispatch('rejoined', info);
+        return;
+      } catch (error) {
+        if (!(error instanceof SwitchboardError) || error.code === 'disconnected') {
+          return;
+        }
+        // The server may not have noticed yet that the old connection is gone: it still fills a seat.
+        if (error.code !== 'room-full' || attempt === rejoinAttempts - 1) {
+          this.#toRejoin.delete(roomId);
+          log('could not rejoin', roomId, error.code);
+          this.#dispatch('roomlost', { roomId, code: error.code, message: error.message });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.#rejoinBackoff)));
+      }
+    }
+  }
+
+  #onMessage(message) {
+    this.#awaitingAnswer = false;
+    const head = this.#requests[0];
+    const pending = head?.sent ? head.message : null;
+    switch (message.type) {
+      case 'roomCreated':
+        if (pending?.type === 'createRoom') {
+          this.#settle(head, this.#enter(message, []));
+        }
+        return;
+      case 'joined':
+        if (pending?.type === 'join' && pending.roomId === message.roomId) {
+          this.#settle(head, this.#enter(message, Array.isArray(message.peers) ? message.peers : []));
+        }
+        return;
+      case 'left':
+        this.#rooms.delete(message.roomId);
+        if (pending?.type === 'leave' && pending.roomId === message.roomId) {
+          this.#settle(head, undefined);
+        }
+        return;
+      case 'peerJoined':
+        this.#rooms.get(message.roomId)?.peers.add(message.peerId);
+        this.#dispatch('peerjoined', { roomId: message.roomId, peerId: message.peerId });
+        return;
+      case 'peerLeft':
+        this.#rooms.get(message.roomId)?.peers.delete(message.peerId);
+        this.#dispatch('peerleft', { roomId: message.roomId, peerId: message.peerId });
+        return;
+      case 'pong':
+        return;
+      case 'error': {
+        const answersPending = pending !== null && requestErrorCodes.has(message.code)
+          && (message.roomId === undefined || message.roomId === pending.roomId)
+          && (message.code !== 'not-in-room' || pending.type === 'leave');
+        if (answersPending) {
+          this.#settle(head, new SwitchboardError(message.code, String(message.payload ?? message.code), message.roomId ?? pending.roomId));
+        } else {
+          this.#dispatch('servererror', { code: message.code, message: message.payload, roomId: message.roomId });
+        }
+        return;
+      }
+      default:
+        this.#dispatch('message', message);
+    }
+  }
+
+  #enter(message, peers) {
+    const capacity = Number(message.capacity) || 2;
+    this.#peerId = message.peerId;
+    this.#iceServers = Array.isArray(message.iceServers) ? message.iceServers : [];
+    this.#rooms.set(message.roomId, { capacity, peers: new Set(peers) });
+    return { roomId: message.roomId, peerId: message.peerId, capacity, peers: [...peers], iceServers: this.#iceServers };
+  }
+
+  // The server's WebSocket pings keep the server informed; a page learns of a dead connection only by
+  // asking, since browsers answer pings without telling the page.
+  #startHeartbeat() {
+    this.#stopHeartbeat();
+    if (this.#heartbeatMs <= 0) {
+      return;
+    }
+    this.#awaitingAnswer = false;
+    this.#heartbeat = setInterval(() => {
+      if (this.#awaitingAnswer) {
+        log('no answer from the server: reconnecting');
+        this.#socket.drop();
+        return;
+      }
+      this.#awaitingAnswer = this.#socket.send({ type: 'ping' });
+    }, this.#heartbeatMs);
+  }
+
+  #stopHeartbeat() {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = 0;
+  }
+
+  #dispatch(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
