@@ -156,4 +156,31 @@ public sealed class LoadAndLeakTests
         Assert.Equal("after", (string)(await reader.ExpectAsync("candidate"))["payload"]!);
         await Retry.UntilAsync("the stuck connection is gone", () => server.Stats.Connections == 2);
     }
+
+    [Fact]
+    public async Task SendTimeout_ClientStopsReadingWithRoomInItsQueue_IsDroppedByTheWatchdog()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            // The queue never fills: only a write that cannot finish can end this connection.
+            o.SendQueueLimit = 100_000;
+            o.SendQueueByteLimit = 256 * 1024 * 1024;
+            o.SendTimeout = TimeSpan.FromSeconds(1);
+        });
+        await using var sender = await server.ConnectAsync();
+        var (roomId, _) = await sender.CreateRoomAsync();
+        await using var stuck = await RawWebSocket.ConnectAsync(server.HttpAddress);
+        await stuck.SendTextAsync($$"""{"type":"join","roomId":"{{roomId}}"}""");
+        var stuckId = (string)(await sender.ExpectAsync("peerJoined"))["peerId"]!;
+
+        // Enough to fill the loopback socket buffers, so one write has to wait, and keeps waiting.
+        var payload = new string('x', 64 * 1024 - 200);
+        for (var i = 0; i < 400 && server.Stats.Peers == 2; i++)
+        {
+            await sender.SendAsync(new { type = "candidate", roomId, payload });
+        }
+
+        Assert.Equal(stuckId, (string)(await sender.ExpectAsync("peerLeft"))["peerId"]!);
+        await Retry.UntilAsync("the stuck connection is gone", () => server.Stats.Connections == 1);
+    }
 }
