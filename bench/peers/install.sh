@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the servers Switchboard is benchmarked against into bench/peers/node_modules (gitignored):
+# the `websocket` and `uuid` packages the tutorial's server needs, and peerjs-server (`peer` 1.0.2).
+# Idempotent: does nothing when the locked versions are already installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command -v node >/dev/null || { echo "install.sh: node is required (Node 20 or later)" >&2; exit 1; }
+
+stamp=node_modules/.switchboard-bench-installed
+if [[ -f $stamp && $stamp -nt package-lock.json && $stamp -nt package.json ]]; then
+  exit 0
+fi
+
+# The lock pins every version; `npm ci` installs exactly that. The native helpers of `websocket`
+# (bufferutil, utf-8-validate) ship prebuilt binaries, so no install script has to run.
+npm ci --no-audit --no-fund --loglevel=error
+touch "$stamp"
