@@ -13,15 +13,15 @@ internal sealed partial class SwitchboardMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly SwitchboardOptions _options;
-    private readonly ConnectionRunner _runner;
+    private readonly PeerConnectionFactory _factory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SwitchboardMiddleware> _logger;
 
-    public SwitchboardMiddleware(RequestDelegate next, ConnectionRunner runner, TimeProvider timeProvider, ILogger<SwitchboardMiddleware> logger)
+    public SwitchboardMiddleware(RequestDelegate next, PeerConnectionFactory factory, TimeProvider timeProvider, ILogger<SwitchboardMiddleware> logger)
     {
         _next = next;
-        _runner = runner;
-        _options = runner.Options;
+        _factory = factory;
+        _options = factory.Options;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -65,7 +65,7 @@ internal sealed partial class SwitchboardMiddleware
             return;
         }
 
-        await _runner.Create(socket).RunAsync(new HttpTransport(context, _options.CloseTimeout, _timeProvider));
+        await _factory.Create(socket).RunAsync(new HttpTransport(context, _options.CloseTimeout, _timeProvider));
     }
 
     private static readonly byte[] _notAWebSocketBody = "This is Switchboard's WebSocket endpoint: connect with a WebSocket client.\n"u8.ToArray();

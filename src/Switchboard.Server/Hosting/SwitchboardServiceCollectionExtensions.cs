@@ -30,7 +30,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
-        services.TryAddSingleton<ConnectionRunner>();
+        services.TryAddSingleton<PeerConnectionFactory>();
         services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));
         services.AddHostedService<SwitchboardShutdown>();
         services.TryAddSingleton<SendWatchdog>();

@@ -25,7 +25,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
 {
     private readonly Socket _listenSocket;
     private readonly SocketConnectionContextFactory _contexts;
-    private readonly ConnectionRunner _runner;
+    private readonly PeerConnectionFactory _factory;
     private readonly SwitchboardOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -33,11 +33,11 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
-    public SwitchboardConnectionListener(Socket listenSocket, ConnectionRunner runner, TimeProvider timeProvider, ILogger logger)
+    public SwitchboardConnectionListener(Socket listenSocket, PeerConnectionFactory factory, TimeProvider timeProvider, ILogger logger)
     {
         _listenSocket = listenSocket;
-        _runner = runner;
-        _options = runner.Options;
+        _factory = factory;
+        _options = factory.Options;
         _timeProvider = timeProvider;
         _logger = logger;
         _contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
@@ -73,7 +73,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
 
         // The host has asked every connection to close (1001); give them time to finish the handshake.
         var deadline = _timeProvider.GetTimestamp();
-        while (_runner.OpenConnections > 0 && _timeProvider.GetElapsedTime(deadline) < _options.CloseTimeout)
+        while (_factory.OpenConnections > 0 && _timeProvider.GetElapsedTime(deadline) < _options.CloseTimeout)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), _timeProvider);
         }
@@ -225,7 +225,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
         });
 
         // Not awaited: the connection's own RunAsync is all that stays suspended while it is idle.
-        _ = _runner.Create(webSocket).RunAsync(stream);
+        _ = _factory.Create(webSocket).RunAsync(stream);
     }
 
     private static partial class Log

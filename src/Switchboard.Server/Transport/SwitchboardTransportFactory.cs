@@ -16,13 +16,13 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
     /// <summary>Kestrel's default backlog.</summary>
     private const int Backlog = 512;
 
-    private readonly ConnectionRunner _runner;
+    private readonly PeerConnectionFactory _factory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SwitchboardConnectionListener> _logger;
 
-    public SwitchboardTransportFactory(ConnectionRunner runner, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
+    public SwitchboardTransportFactory(PeerConnectionFactory factory, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
     {
-        _runner = runner;
+        _factory = factory;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -56,6 +56,6 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
             throw;
         }
 
-        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _runner, _timeProvider, _logger));
+        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _factory, _timeProvider, _logger));
     }
 }

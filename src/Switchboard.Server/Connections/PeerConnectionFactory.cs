@@ -6,10 +6,10 @@ using Switchboard.Server.Dialects;
 namespace Switchboard.Server.Connections;
 
 /// <summary>
-/// Runs an accepted WebSocket as a <see cref="PeerConnection"/>, whichever way it arrived: through the
+/// Makes an accepted WebSocket a <see cref="PeerConnection"/>, whichever way it arrived: through the
 /// HTTP pipeline (<c>SwitchboardMiddleware</c>) or straight from the socket (<c>SwitchboardConnectionListener</c>).
 /// </summary>
-internal sealed class ConnectionRunner
+internal sealed class PeerConnectionFactory
 {
     private readonly SwitchboardOptions _options;
     private readonly NativeDialect _dialect;
@@ -17,7 +17,7 @@ internal sealed class ConnectionRunner
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public ConnectionRunner(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _options = options.Value;
         _dialect = dialect;
