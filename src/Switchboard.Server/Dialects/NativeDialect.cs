@@ -104,24 +104,21 @@ internal sealed class NativeDialect : IMessageHandler
         var room = FindJoinedRoom(sender, message, parsed.RoomId);
         if (room is null)
         {
-            if (parsed.Kind != MessageKind.Offer)
+            // Not a member: only the tutorial's join (an offer) may go on, into a room that exists.
+            room = _core.FindRoom(parsed.RoomId.GetString(message));
+            if (room is null)
             {
-                var existing = _core.FindRoom(parsed.RoomId.GetString(message));
-                if (existing is null)
-                {
-                    Error(sender, ErrorCodes.RoomNotFound, "room not found");
-                }
-                else
-                {
-                    Error(sender, ErrorCodes.NotInRoom, "not a member of this room", existing);
-                }
-
+                Error(sender, ErrorCodes.RoomNotFound, "room not found");
                 return;
             }
 
-            // The tutorial's join: an offer from a non-member joins the room, then is relayed.
-            room = FindRoom(sender, message, parsed);
-            if (room is null || !Answer(sender, _core.Join(sender, room, answer: false), room))
+            if (parsed.Kind != MessageKind.Offer)
+            {
+                Error(sender, ErrorCodes.NotInRoom, "not a member of this room", room);
+                return;
+            }
+
+            if (!Answer(sender, _core.Join(sender, room, answer: false), room))
             {
                 return;
             }
