@@ -50,7 +50,7 @@ public class RelayRouteBenchmarks
     [Benchmark]
     public void Offer4kB() => _dialect.OnText(_sender, _offer);
 
-    private PeerConnection Connect() => new(
+    private WebSocketPeerConnection Connect() => new(
         WebSocket.CreateFromStream(Stream.Null, new WebSocketCreationOptions { IsServer = true }),
         _dialect,
         _options,

@@ -47,6 +47,12 @@ public sealed class SwitchboardOptions
     /// </summary>
     public bool DirectWebSockets { get; set; } = true;
 
+    /// <summary>
+    /// Threads that serve direct WebSocket connections, each waiting on its own epoll set. Default 0: one per
+    /// processor the process may run on.
+    /// </summary>
+    public int IoThreads { get; set; }
+
     /// <summary>How long a new connection may take to send its request head before Switchboard stops looking at it and leaves it to Kestrel. Default 10 s.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -28,6 +28,7 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.KeepAliveInterval > TimeSpan.Zero, $"KeepAliveInterval must be positive (was {options.KeepAliveInterval}).");
         Require(options.KeepAliveTimeout > TimeSpan.Zero, $"KeepAliveTimeout must be positive (was {options.KeepAliveTimeout}).");
         Require(options.HandshakeTimeout > TimeSpan.Zero, $"HandshakeTimeout must be positive (was {options.HandshakeTimeout}).");
+        Require(options.IoThreads is >= 0 and <= 1024, $"IoThreads must be between 0 (one per processor) and 1024 (was {options.IoThreads}).");
         Require(options.CloseTimeout > TimeSpan.Zero, $"CloseTimeout must be positive (was {options.CloseTimeout}).");
 
         foreach (var path in options.Paths)

@@ -24,6 +24,7 @@ public sealed class SwitchboardOptionsValidatorTests
     [InlineData("MaxRoomsPerConnection", 0)]
     [InlineData("SendQueueLimit", 0)]
     [InlineData("SendQueueByteLimit", 1000)]
+    [InlineData("IoThreads", -1)]
     public void Validate_OutOfRangeNumber_NamesTheOption(string option, int value)
     {
         var failures = Failures(o => typeof(SwitchboardOptions).GetProperty(option)!.SetValue(o, value));

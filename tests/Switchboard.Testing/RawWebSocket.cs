@@ -78,36 +78,69 @@ public sealed class RawWebSocket : IAsyncDisposable
     }
 
     /// <summary>Sends one masked frame, as a client must.</summary>
-    public async Task SendFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, bool fin = true)
+    public Task SendFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, bool fin = true) =>
+        SendBytesAsync(Frame(opcode, payload.Span, fin));
+
+    /// <summary>Writes <paramref name="bytes"/> as they are: several frames at once, a frame in pieces, or a broken one.</summary>
+    public Task SendBytesAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask().DefaultTimeout();
+
+    /// <summary>
+    /// One client frame. <paramref name="masked"/> false and <paramref name="reservedBits"/> other than 0
+    /// make frames a client must never send.
+    /// </summary>
+    public static byte[] Frame(byte opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true, byte reservedBits = 0)
     {
-        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | (reservedBits << 4) | opcode) };
+        var maskBit = masked ? 0x80 : 0;
         if (payload.Length < 126)
         {
-            header.Add((byte)(0x80 | payload.Length));
+            header.Add((byte)(maskBit | payload.Length));
         }
         else if (payload.Length <= ushort.MaxValue)
         {
-            header.Add(0x80 | 126);
+            header.Add((byte)(maskBit | 126));
             header.Add((byte)(payload.Length >> 8));
             header.Add((byte)payload.Length);
         }
         else
         {
-            header.Add(0x80 | 127);
+            header.Add((byte)(maskBit | 127));
             var length = new byte[8];
             BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
             header.AddRange(length);
         }
 
-        var mask = RandomNumberGenerator.GetBytes(4);
-        header.AddRange(mask);
-        var masked = payload.ToArray();
-        for (var i = 0; i < masked.Length; i++)
+        var body = payload.ToArray();
+        if (masked)
         {
-            masked[i] ^= mask[i % 4];
+            var mask = RandomNumberGenerator.GetBytes(4);
+            header.AddRange(mask);
+            for (var i = 0; i < body.Length; i++)
+            {
+                body[i] ^= mask[i % 4];
+            }
         }
 
-        await _stream.WriteAsync(header.Concat(masked).ToArray()).AsTask().DefaultTimeout();
+        return [.. header, .. body];
+    }
+
+    /// <summary>True once the server has closed the TCP connection (a read returns nothing); frames still arriving are skipped.</summary>
+    public async Task<bool> ServerClosedTcpAsync()
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (await _stream.ReadAsync(buffer).AsTask().DefaultTimeout() > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            // A reset also ends the connection, just less politely.
+            return true;
+        }
     }
 
     public Task SendTextAsync(string text) => SendFrameAsync(Text, Encoding.UTF8.GetBytes(text));

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Server.Connections;
 
-internal sealed partial class PeerConnection
+internal abstract partial class PeerConnection
 {
-    private static partial class Log
+    private protected static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Peer {PeerId} connected", EventName = "Connected")]
         public static partial void Connected(ILogger logger, string peerId);
@@ -33,5 +33,11 @@ internal sealed partial class PeerConnection
 
         [LoggerMessage(9, LogLevel.Error, "Peer {PeerId}: unexpected failure", EventName = "UnexpectedFailure")]
         public static partial void UnexpectedFailure(ILogger logger, string peerId, Exception exception);
+
+        [LoggerMessage(10, LogLevel.Information, "Peer {PeerId} broke the WebSocket protocol: {Reason}; closing with {Status}", EventName = "ProtocolViolation")]
+        public static partial void ProtocolViolation(ILogger logger, string peerId, string reason, int status);
+
+        [LoggerMessage(11, LogLevel.Information, "Peer {PeerId} did not answer a keep-alive ping within {Timeout}; dropping the connection", EventName = "KeepAliveTimedOut")]
+        public static partial void KeepAliveTimedOut(ILogger logger, string peerId, TimeSpan timeout);
     }
 }

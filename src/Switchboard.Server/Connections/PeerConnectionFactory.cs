@@ -1,13 +1,17 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Dialects;
+using Switchboard.Server.Transport;
+using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Connections;
 
 /// <summary>
 /// Makes an accepted WebSocket a <see cref="PeerConnection"/>, whichever way it arrived: through the
-/// HTTP pipeline (<c>SwitchboardMiddleware</c>) or straight from the socket (<c>SwitchboardConnectionListener</c>).
+/// HTTP pipeline (<c>SwitchboardMiddleware</c>) or straight from the socket (<c>SwitchboardConnectionListener</c>),
+/// which makes its <c>FramedPeerConnection</c>s with what this factory holds for all of them.
 /// </summary>
 internal sealed class PeerConnectionFactory
 {
@@ -30,5 +34,16 @@ internal sealed class PeerConnectionFactory
 
     public int OpenConnections => _connections.Count;
 
-    public PeerConnection Create(WebSocket socket) => new(socket, _dialect, _options, _connections, _timeProvider, _logger);
+    /// <summary>The dialect every connection's messages go to.</summary>
+    public IMessageHandler Handler => _dialect;
+
+    public ConnectionStore Connections => _connections;
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    public ILogger Logger => _logger;
+
+    public FramedPeerConnection CreateFramed(Socket socket, EpollRegistration registration) => new(socket, registration, this);
+
+    public WebSocketPeerConnection Create(WebSocket socket) => new(socket, _dialect, _options, _connections, _timeProvider, _logger);
 }

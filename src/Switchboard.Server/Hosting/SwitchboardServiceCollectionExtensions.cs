@@ -6,6 +6,7 @@ using Switchboard.Server.Dialects;
 using Switchboard.Server.Hosting;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Transport.Epoll;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,10 +32,11 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
         services.TryAddSingleton<PeerConnectionFactory>();
+        services.TryAddSingleton<EpollEngine>();
         services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));
         services.AddHostedService<SwitchboardShutdown>();
-        services.TryAddSingleton<SendWatchdog>();
-        services.AddHostedService(sp => sp.GetRequiredService<SendWatchdog>());
+        services.TryAddSingleton<ConnectionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace Switchboard.Server.Protocol;
 
@@ -6,39 +7,77 @@ namespace Switchboard.Server.Protocol;
 /// One formatted message on its way to one or more connections. Formatted once, written to every
 /// recipient, and its pooled buffer returned when the last recipient has written it (or dropped it).
 /// </summary>
+/// <remarks>
+/// The buffer keeps room in front of the payload for the WebSocket frame header. A server's frames are
+/// not masked, so the whole frame is the same for every recipient: it is built once, and the epoll
+/// transport writes it with a single send.
+/// </remarks>
 internal sealed class OutboundMessage
 {
+    /// <summary>The longest frame header a server writes: 2 bytes, plus 8 for a 64-bit length.</summary>
+    public const int MaxHeaderLength = 10;
+
+    private const byte FinalFrame = 0x80;
+
+    /// <summary>Marks bytes that are already framed (the unsent rest of several coalesced frames).</summary>
+    private const byte RawBytes = 0xFF;
+
+    private readonly byte _opcode;
     private byte[]? _buffer;
     private int _length;
+    private int _frameStart;
     private int _references = 1;
 
-    private OutboundMessage(byte[] buffer, int length)
+    private OutboundMessage(byte[] buffer, int length, byte opcode)
     {
         _buffer = buffer;
-        _length = length;
+        _opcode = opcode;
+        SetLength(length);
     }
 
+    /// <summary>Payload length in bytes.</summary>
     public int Length => _length;
 
-    public ReadOnlyMemory<byte> Memory => new(_buffer ?? throw new ObjectDisposedException(nameof(OutboundMessage)), 0, _length);
+    /// <summary>The payload (what .NET's WebSocket frames itself).</summary>
+    public ReadOnlyMemory<byte> Memory => new(Buffer, MaxHeaderLength, _length);
 
-    /// <summary>A message over a pooled buffer of at least <paramref name="length"/> bytes; the caller fills <see cref="WritableSpan"/> and holds the first reference.</summary>
-    public static OutboundMessage Rent(int length) => new(ArrayPool<byte>.Shared.Rent(length), length);
+    /// <summary>The complete WebSocket frame: header and payload.</summary>
+    public ReadOnlyMemory<byte> Frame => new(Buffer, _frameStart, MaxHeaderLength - _frameStart + _length);
 
-    public static OutboundMessage CopyOf(ReadOnlySpan<byte> bytes)
+    /// <summary>A control frame (close, ping, pong) rather than a text message.</summary>
+    public bool IsControl => _opcode != RawBytes && (_opcode & 0x08) != 0;
+
+    public bool IsClose => _opcode == WebSocketOpcode.Close;
+
+    private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(OutboundMessage));
+
+    /// <summary>A text message over a pooled buffer of at least <paramref name="length"/> bytes; the caller fills <see cref="WritableSpan"/> and holds the first reference.</summary>
+    public static OutboundMessage Rent(int length) => Rent(length, WebSocketOpcode.Text);
+
+    public static OutboundMessage Rent(int length, byte opcode) => new(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + length), length, opcode);
+
+    public static OutboundMessage CopyOf(ReadOnlySpan<byte> bytes, byte opcode = WebSocketOpcode.Text)
     {
-        var message = Rent(bytes.Length);
+        var message = Rent(bytes.Length, opcode);
         bytes.CopyTo(message.WritableSpan);
         return message;
     }
 
-    public Span<byte> WritableSpan => _buffer.AsSpan(0, _length);
+    /// <summary>Bytes that are already one or more complete frames; <see cref="Frame"/> is exactly them.</summary>
+    public static OutboundMessage Raw(ReadOnlySpan<byte> frames)
+    {
+        var message = new OutboundMessage(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + frames.Length), frames.Length, RawBytes);
+        frames.CopyTo(message.WritableSpan);
+        return message;
+    }
 
-    /// <summary>Shortens the message after its writer used less than it rented.</summary>
+    public Span<byte> WritableSpan => Buffer.AsSpan(MaxHeaderLength, _length);
+
+    /// <summary>Shortens the message after its writer used less than it rented. Only before it is shared.</summary>
     public void Truncate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _length);
-        _length = length;
+        SetLength(length);
     }
 
     public OutboundMessage AddReference()
@@ -57,5 +96,36 @@ internal sealed class OutboundMessage
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    private void SetLength(int length)
+    {
+        _length = length;
+        var buffer = Buffer;
+        if (_opcode == RawBytes)
+        {
+            _frameStart = MaxHeaderLength;
+            return;
+        }
+
+        if (length <= 125)
+        {
+            _frameStart = MaxHeaderLength - 2;
+            buffer[_frameStart + 1] = (byte)length;
+        }
+        else if (length <= ushort.MaxValue)
+        {
+            _frameStart = MaxHeaderLength - 4;
+            buffer[_frameStart + 1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(_frameStart + 2), (ushort)length);
+        }
+        else
+        {
+            _frameStart = 0;
+            buffer[1] = 127;
+            BinaryPrimitives.WriteUInt64BigEndian(buffer.AsSpan(2), (ulong)length);
+        }
+
+        buffer[_frameStart] = (byte)(FinalFrame | _opcode);
     }
 }

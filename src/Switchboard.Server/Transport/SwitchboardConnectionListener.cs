@@ -1,31 +1,32 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Transport;
 
 /// <summary>
-/// Accepts TCP connections for Kestrel and takes the WebSocket upgrades for itself. It peeks at the first
-/// bytes of each connection without consuming them: a plain WebSocket handshake on a signaling path is
-/// answered here and the socket becomes a <see cref="PeerConnection"/> with nothing else attached; every
-/// other connection is handed to Kestrel untouched, as if this listener were not there.
+/// Accepts TCP connections for Kestrel and takes the WebSocket upgrades for itself. Each new connection
+/// goes to an epoll loop as a <see cref="PendingHandshake"/>, which peeks at its first bytes without
+/// consuming them: a plain WebSocket handshake on a signaling path is answered there and the socket becomes
+/// a <see cref="FramedPeerConnection"/> with nothing else attached; every other connection is handed to
+/// Kestrel untouched, as if this listener were not there.
 /// </summary>
 /// <remarks>
 /// Why: through the HTTP pipeline an idle WebSocket keeps Kestrel's connection, two pipes, the HTTP/1
-/// connection and its HttpContext alive, about 13 kB of heap. Here it keeps a socket, a WebSocket and the
-/// PeerConnection (docs/performance.md).
+/// connection and its HttpContext alive, about 13 kB of heap. Here it keeps a socket, its epoll
+/// registration and the connection object (docs/performance.md).
 /// </remarks>
 internal sealed partial class SwitchboardConnectionListener : IConnectionListener
 {
     private readonly Socket _listenSocket;
     private readonly SocketConnectionContextFactory _contexts;
     private readonly PeerConnectionFactory _factory;
+    private readonly EpollEngine _engine;
     private readonly SwitchboardOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -33,10 +34,11 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
-    public SwitchboardConnectionListener(Socket listenSocket, PeerConnectionFactory factory, TimeProvider timeProvider, ILogger logger)
+    public SwitchboardConnectionListener(Socket listenSocket, PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger logger)
     {
         _listenSocket = listenSocket;
         _factory = factory;
+        _engine = engine;
         _options = factory.Options;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -108,31 +110,33 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
             }
 
             socket.NoDelay = true;
-            _ = HandleAsync(socket);
+            Handle(socket);
         }
     }
 
-    private async Task HandleAsync(Socket socket)
+    /// <summary>The signaling paths a handshake may ask for.</summary>
+    public IReadOnlyList<string> Paths => _options.EffectivePaths;
+
+    public PeerConnectionFactory Factory => _factory;
+
+    /// <summary>Gives a connection that is not a direct WebSocket to Kestrel, untouched.</summary>
+    public void HandToKestrel(Socket socket)
+    {
+        if (!_httpConnections.Writer.TryWrite(_contexts.Create(socket)))
+        {
+            socket.Dispose();
+        }
+    }
+
+    private void Handle(Socket socket)
     {
         try
         {
-            var (result, request) = await SniffAsync(socket);
-            if (result == HandshakeParseResult.Upgrade)
-            {
-                await StartWebSocketAsync(socket, request);
-            }
-            else if (result == HandshakeParseResult.NotOurs)
-            {
-                _httpConnections.Writer.TryWrite(_contexts.Create(socket));
-            }
-            else
-            {
-                socket.Dispose();
-            }
+            new PendingHandshake(socket, this).Start(_engine, _timeProvider, _options.HandshakeTimeout);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // The client went away during the handshake.
+            // The client went away before it could be watched.
             socket.Dispose();
         }
         catch (Exception ex)
@@ -140,92 +144,6 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
             Log.ConnectionFailed(_logger, ex);
             socket.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Looks at the request head without consuming it. Browsers send it in one segment; a head that
-    /// arrives in pieces is peeked again after short pauses until the handshake timeout.
-    /// </summary>
-    private async Task<(HandshakeParseResult, HandshakeRequest)> SniffAsync(Socket socket)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(HandshakeParser.MaxHeadLength);
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-        try
-        {
-            // Wait for the first bytes without holding a buffer for them.
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linked.Token);
-            var pause = TimeSpan.FromMilliseconds(5);
-            while (true)
-            {
-                var count = await socket.ReceiveAsync(buffer.AsMemory(0, HandshakeParser.MaxHeadLength), SocketFlags.Peek, linked.Token);
-                if (count == 0)
-                {
-                    // Closed before saying anything.
-                    return (HandshakeParseResult.Incomplete, default);
-                }
-
-                var result = HandshakeParser.TryParse(buffer.AsSpan(0, count), _options.EffectivePaths, out var request);
-                if (result != HandshakeParseResult.Incomplete)
-                {
-                    return (result, request);
-                }
-
-                await Task.Delay(pause, _timeProvider, linked.Token);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Slow or silent: Kestrel applies its own request timeouts to it.
-            return (_stopping.IsCancellationRequested ? HandshakeParseResult.Incomplete : HandshakeParseResult.NotOurs, default);
-        }
-        catch (SocketException)
-        {
-            return (HandshakeParseResult.Incomplete, default);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Completes the handshake and starts the connection; returns without waiting for it to end.</summary>
-    private async Task StartWebSocketAsync(Socket socket, HandshakeRequest request)
-    {
-        // The head was only peeked: take exactly it, leaving any frames sent right after it in place.
-        var head = ArrayPool<byte>.Shared.Rent(request.HeadLength);
-        try
-        {
-            var taken = 0;
-            while (taken < request.HeadLength)
-            {
-                var count = await socket.ReceiveAsync(head.AsMemory(taken, request.HeadLength - taken), SocketFlags.None);
-                if (count == 0)
-                {
-                    socket.Dispose();
-                    return;
-                }
-
-                taken += count;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(head);
-        }
-
-        var stream = new DirectSocketStream(socket, _timeProvider, _options.CloseTimeout);
-        await stream.WriteAsync(WebSocketAccept.Response(request.Key));
-        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-        {
-            IsServer = true,
-            KeepAliveInterval = _options.KeepAliveInterval,
-            KeepAliveTimeout = _options.KeepAliveTimeout,
-        });
-
-        // Not awaited: the connection's own RunAsync is all that stays suspended while it is idle.
-        _ = _factory.Create(webSocket).RunAsync(stream);
     }
 
     private static partial class Log

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Transport;
 
@@ -17,12 +18,14 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
     private const int Backlog = 512;
 
     private readonly PeerConnectionFactory _factory;
+    private readonly EpollEngine _engine;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SwitchboardConnectionListener> _logger;
 
-    public SwitchboardTransportFactory(PeerConnectionFactory factory, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
+    public SwitchboardTransportFactory(PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
     {
         _factory = factory;
+        _engine = engine;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -56,6 +59,6 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
             throw;
         }
 
-        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _factory, _timeProvider, _logger));
+        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _factory, _engine, _timeProvider, _logger));
     }
 }

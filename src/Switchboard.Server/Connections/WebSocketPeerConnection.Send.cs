@@ -8,7 +8,7 @@ namespace Switchboard.Server.Connections;
 /// that writes them one at a time, so there is never more than one send on the socket and no task is
 /// parked while the connection is quiet. A full queue or a stuck send closes this connection only.
 /// </summary>
-internal sealed partial class PeerConnection
+internal sealed partial class WebSocketPeerConnection
 {
     private readonly TimeProvider _timeProvider;
     private readonly Lock _sendLock = new();
@@ -22,7 +22,7 @@ internal sealed partial class PeerConnection
     private long _sendStartedAt;
 
     /// <summary>True once a close has been requested; nothing more is queued after that.</summary>
-    public bool IsClosing
+    public override bool IsClosing
     {
         get
         {
@@ -34,7 +34,7 @@ internal sealed partial class PeerConnection
     }
 
     /// <summary>Queues <paramref name="message"/> for this connection (taking a reference of its own). Never blocks, never throws.</summary>
-    public void Send(OutboundMessage message)
+    public override void Send(OutboundMessage message)
     {
         bool startDrain;
         var overflowed = false;
@@ -77,15 +77,8 @@ internal sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Sends a message this caller owns and no one else will send.</summary>
-    public void SendOwned(OutboundMessage message)
-    {
-        Send(message);
-        message.Release();
-    }
-
     /// <summary>Closes with <paramref name="status"/> after what is already queued has been written.</summary>
-    public void RequestClose(WebSocketCloseStatus status, string reason)
+    public override void RequestClose(WebSocketCloseStatus status, string reason)
     {
         bool startDrain;
         lock (_sendLock)
@@ -129,7 +122,7 @@ internal sealed partial class PeerConnection
         // The timer exists only while closing: an open connection keeps none.
         if (Volatile.Read(ref _abortTimer) is null)
         {
-            var timer = _timeProvider.CreateTimer(static state => ((PeerConnection)state!).Abort(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var timer = _timeProvider.CreateTimer(static state => ((WebSocketPeerConnection)state!).Abort(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (Interlocked.CompareExchange(ref _abortTimer, timer, null) is null)
             {
                 timer.Change(_options.CloseTimeout, Timeout.InfiniteTimeSpan);
@@ -172,7 +165,7 @@ internal sealed partial class PeerConnection
 
             try
             {
-                // Most writes finish at once. One that must wait is timed by SendWatchdog, a single timer
+                // Most writes finish at once. One that must wait is timed by ConnectionSweeper, a single timer
                 // for all connections, so no connection carries a timer of its own.
                 var pending = next is not null
                     ? _socket.SendAsync(next.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
@@ -221,8 +214,8 @@ internal sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Called by <see cref="SendWatchdog"/>: drops the connection if one write has taken longer than SendTimeout.</summary>
-    public void CheckSendTimeout(long now)
+    /// <summary>Called by <see cref="ConnectionSweeper"/>: drops the connection if one write has taken longer than SendTimeout.</summary>
+    public override void Sweep(long now)
     {
         var started = Volatile.Read(ref _sendStartedAt);
         if (started != 0 && _timeProvider.GetElapsedTime(started, now) > _options.SendTimeout)

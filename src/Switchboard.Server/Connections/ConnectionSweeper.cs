@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Server.Connections;
+
+/// <summary>
+/// One timer for all connections. Each tick asks every connection to check its deadlines: a write that
+/// has taken longer than <see cref="SwitchboardOptions.SendTimeout"/>, a keep-alive ping gone unanswered,
+/// a close the client never completed. A timer per connection would cost every idle connection memory for
+/// the rare one that stalls.
+/// </summary>
+internal sealed class ConnectionSweeper : IHostedService, IDisposable
+{
+    private static readonly TimeSpan _minimumPeriod = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan _maximumPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly ConnectionStore _connections;
+    private readonly TimeProvider _timeProvider;
+    private ITimer? _timer;
+    private int _sweeping;
+
+    public ConnectionSweeper(ConnectionStore connections, TimeProvider timeProvider, IOptions<SwitchboardOptions> options)
+    {
+        _connections = connections;
+        _timeProvider = timeProvider;
+        Period = PeriodFor(options.Value);
+    }
+
+    /// <summary>A deadline is noticed at most this long after it passes.</summary>
+    public TimeSpan Period { get; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = _timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).Sweep(), this, Period, Period);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    internal void Sweep()
+    {
+        // A sweep that outlasts the period (a huge fleet on a busy machine) is not run twice at once.
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _timeProvider.GetTimestamp();
+            foreach (var connection in _connections.All)
+            {
+                connection.Sweep(now);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    internal static TimeSpan PeriodFor(SwitchboardOptions options)
+    {
+        var shortest = new[] { options.SendTimeout, options.KeepAliveInterval, options.KeepAliveTimeout, options.CloseTimeout, options.HandshakeTimeout }
+            .Where(t => t > TimeSpan.Zero)
+            .DefaultIfEmpty(_maximumPeriod)
+            .Min();
+        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, _minimumPeriod.Ticks, _maximumPeriod.Ticks));
+    }
+}

@@ -1,0 +1,268 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Server.Transport.Epoll;
+
+/// <summary>
+/// One thread waiting on one epoll set and handling its sockets' readiness inline: a readable socket is
+/// read, its messages routed and the answers written before the next event is looked at. Nothing per
+/// socket is kept in user space while it waits except its registration.
+/// </summary>
+internal sealed unsafe partial class EpollLoop : IDisposable
+{
+    private const int MaxEvents = 256;
+    private const int WakeSlot = -1;
+
+    [ThreadStatic]
+    private static EpollLoop? _current;
+
+    private readonly ILogger _logger;
+    private readonly Lock _slotsLock = new();
+    private readonly Stack<int> _freeSlots = new();
+    private readonly int _epollFd;
+    private readonly int _wakeFd;
+    private readonly Thread _thread;
+    private EpollRegistration?[] _slots = new EpollRegistration?[64];
+    private int _slotsUsed;
+    private uint _nextGeneration;
+    private volatile bool _stopping;
+
+    public EpollLoop(string name, ILogger logger)
+    {
+        _logger = logger;
+        _epollFd = EpollInterop.Create(EpollInterop.CloseOnExec);
+        if (_epollFd < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+
+        _wakeFd = EpollInterop.EventFd(0, EpollInterop.CloseOnExec | EpollInterop.NonBlocking);
+        if (_wakeFd < 0 || EpollInterop.Control(_epollFd, EpollInterop.ControlAdd, _wakeFd, EpollInterop.In, unchecked((ulong)(uint)WakeSlot)) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            EpollInterop.Close(_epollFd);
+            throw new SocketException(error);
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <summary>The loop whose thread is running the caller, if any.</summary>
+    public static EpollLoop? Current => _current;
+
+    /// <summary>Sockets that want a write at the end of the current event (see <see cref="Defer"/>).</summary>
+    private readonly List<IDeferredFlush> _deferred = [];
+
+    public int Count => Volatile.Read(ref _slotsUsed);
+
+    /// <summary>Starts watching <paramref name="socket"/>. Any thread.</summary>
+    public EpollRegistration Register(Socket socket, IEpollTarget target, uint events)
+    {
+        EpollRegistration registration;
+        lock (_slotsLock)
+        {
+            if (!_freeSlots.TryPop(out var slot))
+            {
+                slot = _slotsUsed;
+                if (slot == _slots.Length)
+                {
+                    var larger = new EpollRegistration?[_slots.Length * 2];
+                    _slots.CopyTo(larger, 0);
+                    Volatile.Write(ref _slots, larger);
+                }
+            }
+
+            registration = new EpollRegistration(this, socket, target, slot, unchecked(++_nextGeneration));
+            Volatile.Write(ref _slots[slot], registration);
+            _slotsUsed++;
+        }
+
+        var error = EpollInterop.Control(_epollFd, EpollInterop.ControlAdd, registration.Fd, events, registration.Data);
+        if (error != 0)
+        {
+            Release(registration);
+            throw new SocketException(error);
+        }
+
+        return registration;
+    }
+
+    public bool IsCurrent(EpollRegistration registration) => Volatile.Read(ref _slots)[registration.Slot] == registration;
+
+    public void Modify(EpollRegistration registration, uint events)
+    {
+        if (IsCurrent(registration))
+        {
+            // A socket closed meanwhile fails here (EBADF/ENOENT); its hang-up is handled through its events.
+            EpollInterop.Control(_epollFd, EpollInterop.ControlModify, registration.Fd, events, registration.Data);
+        }
+    }
+
+    public void Unregister(EpollRegistration registration)
+    {
+        if (Release(registration))
+        {
+            EpollInterop.Control(_epollFd, EpollInterop.ControlDelete, registration.Fd, 0, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="flush"/> once the event being handled is done, so the messages one read
+    /// produced for one socket go out in one write. Only on this loop's thread.
+    /// </summary>
+    public void Defer(IDeferredFlush flush) => _deferred.Add(flush);
+
+    public void Dispose()
+    {
+        _stopping = true;
+        var one = 1UL;
+        EpollInterop.Write(_wakeFd, (byte*)&one, sizeof(ulong));
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+
+        // What is still registered now will never hear from this loop again; its thread has ended, so
+        // tearing down here keeps the one-thread-per-socket rule.
+        foreach (var registration in Volatile.Read(ref _slots))
+        {
+            if (registration is not null)
+            {
+                try
+                {
+                    registration.Target.Drop();
+                }
+                catch (Exception ex)
+                {
+                    Log.TargetFailed(_logger, ex);
+                }
+
+                registration.Unregister();
+            }
+        }
+
+        EpollInterop.Close(_wakeFd);
+        EpollInterop.Close(_epollFd);
+    }
+
+    private bool Release(EpollRegistration registration)
+    {
+        lock (_slotsLock)
+        {
+            if (_slots[registration.Slot] != registration)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _slots[registration.Slot], null);
+            _freeSlots.Push(registration.Slot);
+            _slotsUsed--;
+            return true;
+        }
+    }
+
+    private void Run()
+    {
+        _current = this;
+        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollInterop.EventSize));
+        try
+        {
+            while (!_stopping)
+            {
+                var count = EpollInterop.Wait(_epollFd, events, MaxEvents, -1);
+                if (count < 0)
+                {
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error == EpollInterop.Interrupted)
+                    {
+                        continue;
+                    }
+
+                    Log.WaitFailed(_logger, error);
+                    return;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var entry = events + (i * EpollInterop.EventSize);
+                    Dispatch(*(uint*)entry, *(ulong*)(entry + EpollInterop.DataOffset));
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+            _current = null;
+        }
+    }
+
+    private void Dispatch(uint events, ulong data)
+    {
+        var slot = unchecked((int)(uint)data);
+        if (slot == WakeSlot)
+        {
+            return;
+        }
+
+        var registration = Volatile.Read(ref _slots)[slot];
+        if (registration is null || registration.Generation != (uint)(data >> 32))
+        {
+            // Collected before its socket was unregistered.
+            return;
+        }
+
+        try
+        {
+            registration.Target.OnEvents(registration, events);
+        }
+        catch (Exception ex)
+        {
+            // A bug handling one socket must not stop the loop every other socket on it depends on.
+            Log.TargetFailed(_logger, ex);
+            try
+            {
+                registration.Target.Drop();
+            }
+            catch (Exception dropFailed)
+            {
+                Log.TargetFailed(_logger, dropFailed);
+            }
+
+            registration.Unregister();
+            registration.Socket.Dispose();
+        }
+        finally
+        {
+            FlushDeferred();
+        }
+    }
+
+    private void FlushDeferred()
+    {
+        // A flush may defer more (it never does today); index so additions are still run.
+        for (var i = 0; i < _deferred.Count; i++)
+        {
+            try
+            {
+                _deferred[i].Flush();
+            }
+            catch (Exception ex)
+            {
+                Log.TargetFailed(_logger, ex);
+            }
+        }
+
+        _deferred.Clear();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(60, LogLevel.Critical, "The epoll wait failed with errno {Error}; this loop's connections stop being served", EventName = "EpollWaitFailed")]
+        public static partial void WaitFailed(ILogger logger, int error);
+
+        [LoggerMessage(61, LogLevel.Error, "Handling a socket's readiness failed; the socket is closed", EventName = "EpollTargetFailed")]
+        public static partial void TargetFailed(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using Switchboard.Server.Transport.Epoll;
+
+namespace Switchboard.Server.Transport;
+
+/// <summary>
+/// A new connection whose request head is still being looked at. It peeks without consuming, so a
+/// connection that is not a plain WebSocket upgrade on a signaling path reaches Kestrel exactly as it
+/// arrived. Edge-triggered while waiting: peeked bytes stay in the socket, and only new bytes should
+/// wake the loop.
+/// </summary>
+internal sealed class PendingHandshake : IEpollTarget
+{
+    [ThreadStatic]
+    private static byte[]? _peekBuffer;
+
+    private readonly Socket _socket;
+    private readonly SwitchboardConnectionListener _listener;
+    private EpollRegistration? _registration;
+    private ITimer? _timeout;
+    private int _decided;
+
+    public PendingHandshake(Socket socket, SwitchboardConnectionListener listener)
+    {
+        _socket = socket;
+        _listener = listener;
+    }
+
+    public void Start(EpollEngine engine, TimeProvider timeProvider, TimeSpan timeout)
+    {
+        _socket.Blocking = false;
+
+        // Slow or silent clients are left to Kestrel, which applies its own request timeouts.
+        _timeout = timeProvider.CreateTimer(static state => ((PendingHandshake)state!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _registration = engine.Register(_socket, this, EpollInterop.In | EpollInterop.ReadHangUp | EpollInterop.EdgeTriggered);
+        _timeout.Change(timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public void OnEvents(EpollRegistration registration, uint events)
+    {
+        if (Volatile.Read(ref _decided) != 0)
+        {
+            return;
+        }
+
+        var buffer = _peekBuffer ??= new byte[HandshakeParser.MaxHeadLength];
+        var count = _socket.Receive(buffer, SocketFlags.Peek, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success || count == 0)
+        {
+            // Closed or reset before saying anything useful.
+            if (Decide())
+            {
+                registration.Unregister();
+                _socket.Dispose();
+            }
+
+            return;
+        }
+
+        var result = HandshakeParser.TryParse(buffer.AsSpan(0, count), _listener.Paths, out var request);
+        if (result == HandshakeParseResult.Incomplete || !Decide())
+        {
+            return;
+        }
+
+        if (result == HandshakeParseResult.NotOurs)
+        {
+            HandOff(registration);
+            return;
+        }
+
+        Upgrade(registration, buffer, request);
+    }
+
+    public void Drop()
+    {
+        if (Decide())
+        {
+            _socket.Dispose();
+        }
+    }
+
+    private void Upgrade(EpollRegistration registration, byte[] buffer, HandshakeRequest request)
+    {
+        // The head was only peeked: take exactly it, leaving any frames sent right after it in place.
+        var taken = _socket.Receive(buffer.AsSpan(0, request.HeadLength), SocketFlags.None, out var error);
+        var response = WebSocketAccept.Response(request.Key);
+        if (error != SocketError.Success || taken != request.HeadLength
+            || _socket.Send(response, SocketFlags.None, out error) != response.Length || error != SocketError.Success)
+        {
+            // A socket that cannot take 130 bytes right after connecting is already gone.
+            registration.Unregister();
+            _socket.Dispose();
+            return;
+        }
+
+        _listener.Factory.CreateFramed(_socket, registration).Start();
+    }
+
+    private void OnTimeout()
+    {
+        if (Decide())
+        {
+            HandOff(_registration!);
+        }
+    }
+
+    private void HandOff(EpollRegistration registration)
+    {
+        registration.Unregister();
+        _socket.Blocking = true;
+        _listener.HandToKestrel(_socket);
+    }
+
+    /// <summary>Exactly one of the loop and the timeout acts on the connection.</summary>
+    private bool Decide()
+    {
+        if (Interlocked.Exchange(ref _decided, 1) != 0)
+        {
+            return false;
+        }
+
+        _timeout?.Dispose();
+        return true;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Testing;
+
+namespace Switchboard.IntegrationTests;
+
+/// <summary>
+/// A client that stops reading for a while fills its socket; what the server still has for it waits in
+/// its queue, and once the client reads again it gets everything, in order, exactly once.
+/// </summary>
+public sealed class BackpressureTests
+{
+    [Fact]
+    public async Task Backpressure_ReaderPausesWhileMegabytesArrive_GetsEverythingInOrderAfterwards()
+    {
+        const int count = 10_000;
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.SendQueueLimit = 2 * count;
+            o.SendQueueByteLimit = 64 * 1024 * 1024;
+        });
+        await using var sender = await TestClient.ConnectAsync(server.WebSocketAddress);
+        var (roomId, _) = await sender.CreateRoomAsync();
+        await using var reader = await RawWebSocket.ConnectAsync(server.HttpAddress);
+        await reader.SendTextAsync($$"""{"type":"join","roomId":"{{roomId}}"}""");
+        Assert.Contains("\"joined\"", await ReadTextAsync(reader));
+        await sender.ExpectAsync("peerJoined");
+        var filler = new string('x', 2000);
+
+        // About 20 MB while the reader reads nothing: far beyond what the kernel buffers on loopback, so
+        // the server's writes must stop, wait for the socket, and resume.
+        for (var i = 0; i < count; i++)
+        {
+            await sender.SendTextAsync($$$"""{"type":"candidate","roomId":"{{{roomId}}}","payload":{"seq":{{{i}}},"filler":"{{{filler}}}"}}""");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var message = JsonNode.Parse(await ReadTextAsync(reader))!;
+            Assert.Equal(i, (int)message["payload"]!["seq"]!);
+        }
+
+        await sender.SendAsync(new { type = "ping" });
+        await sender.ExpectAsync("pong");
+    }
+
+    private static async Task<string> ReadTextAsync(RawWebSocket raw)
+    {
+        var (opcode, payload) = await raw.ReadFrameAsync();
+        Assert.Equal(RawWebSocket.Text, opcode);
+        return Encoding.UTF8.GetString(payload);
+    }
+}
