@@ -124,22 +124,31 @@ public sealed class RawWebSocket : IAsyncDisposable
         return [.. header, .. body];
     }
 
+    /// <summary>Half-closes the connection (FIN): the client will send nothing more but still reads.</summary>
+    public void EndSending() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>True once the server has closed the TCP connection (a read returns nothing); frames still arriving are skipped.</summary>
-    public async Task<bool> ServerClosedTcpAsync()
+    public async Task<bool> ServerClosedTcpAsync() => await ReadToEndAsync() >= 0;
+
+    /// <summary>Reads until the server closes the TCP connection; returns how many bytes arrived.</summary>
+    public async Task<long> ReadToEndAsync()
     {
-        var buffer = new byte[1024];
+        var buffer = new byte[4096];
+        long total = 0;
         try
         {
-            while (await _stream.ReadAsync(buffer).AsTask().DefaultTimeout() > 0)
+            int count;
+            while ((count = await _stream.ReadAsync(buffer).AsTask().DefaultTimeout()) > 0)
             {
+                total += count;
             }
 
-            return true;
+            return total;
         }
         catch (IOException)
         {
             // A reset also ends the connection, just less politely.
-            return true;
+            return total;
         }
     }
 
