@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Switchboard.LoadTest.Cli;
+using Switchboard.LoadTest.Net;
 
 // switchboard-loadtest: a loopback-only, time-bounded load generator for Switchboard, the tutorial's
 // server and peerjs-server. See docs/performance.md.
+SocketEngine.PreferInlineCompletions();
 var common = new CommonOptions();
 var root = new RootCommand("Load generator for Switchboard and the servers it is compared with (loopback targets only)");
 foreach (var option in common.All)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -6,9 +7,9 @@ using Switchboard.LoadTest.Targets;
 namespace Switchboard.LoadTest.Net;
 
 /// <summary>
-/// Opens WebSocket connections to the target. ClientWebSocket cannot choose its source address, so the
-/// handshake goes through a <see cref="SocketsHttpHandler"/> whose connect callback binds each socket to
-/// the next 127.0.0.x before connecting.
+/// Opens WebSocket connections to the target: a socket bound to the next 127.0.0.x, connected to the
+/// endpoint validated as loopback, then the opening handshake written and checked by hand. No HTTP stack
+/// is involved, so a connection costs a connect, one send and (usually) one receive.
 /// </summary>
 internal sealed class ClientConnector : IDisposable
 {
@@ -16,12 +17,14 @@ internal sealed class ClientConnector : IDisposable
     // bind() by the address alone, so every source address has its own full ephemeral port range.
     private const int IpBindAddressNoPort = 24;
 
+    private const int MaxResponseHead = 16 * 1024;
+    private static readonly byte[] _enabled = BitConverter.GetBytes(1);
+
     private readonly LoopbackTarget _target;
     private readonly ConnectorOptions _options;
     private readonly IPAddress[] _sourceAddresses;
-    private readonly SocketsHttpHandler _handler;
-    private readonly HttpMessageInvoker _invoker;
     private readonly SemaphoreSlim _gate;
+    private UpgradeRequest? _lastRequest;
     private int _nextSource;
 
     public ClientConnector(LoopbackTarget target, ConnectorOptions options)
@@ -30,43 +33,36 @@ internal sealed class ClientConnector : IDisposable
         _options = options;
         _sourceAddresses = SourceAddressesFor(target, options.SourceAddresses);
         _gate = new SemaphoreSlim(Math.Max(1, options.ConnectConcurrency));
-        _handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            ConnectTimeout = options.ConnectTimeout,
-            ConnectCallback = ConnectSocketAsync,
-        };
-        _invoker = new HttpMessageInvoker(_handler);
     }
 
     /// <summary>Opens one connection to <paramref name="uri"/> (on the target), retrying refused attempts; throws when all fail.</summary>
     public async Task<LoadClient> ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
+        var request = RequestFor(uri);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var socket = new ClientWebSocket();
-                // Keep-alive is the server's job (its pings are answered automatically); the client adds no traffic.
-                socket.Options.KeepAliveInterval = TimeSpan.Zero;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_options.ConnectTimeout);
+                Socket? socket = null;
                 try
                 {
-                    await socket.ConnectAsync(uri, _invoker, timeout.Token);
-                    return new LoadClient(socket);
+                    socket = NewSocket();
+                    // The URL's host is ignored: the socket goes to the endpoint validated as loopback, nowhere else.
+                    await socket.ConnectAsync(_target.EndPoint, timeout.Token);
+                    var reader = await HandshakeAsync(socket, request, timeout.Token);
+                    return new LoadClient(socket, reader);
                 }
-                catch (Exception ex) when (attempt < _options.ConnectAttempts && !cancellationToken.IsCancellationRequested && ex is WebSocketException or HttpRequestException or OperationCanceledException)
+                catch (Exception ex) when (attempt < _options.ConnectAttempts && !cancellationToken.IsCancellationRequested && ex is SocketException or WebSocketException or IOException or OperationCanceledException)
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
                 }
                 catch
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     throw;
                 }
             }
@@ -77,28 +73,93 @@ internal sealed class ClientConnector : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Sends the upgrade request and checks the 101; bytes the server sent after it stay buffered as frames.</summary>
+    private static async Task<FrameReader> HandshakeAsync(Socket socket, UpgradeRequest request, CancellationToken cancellationToken)
     {
-        _invoker.Dispose();
-        _handler.Dispose();
-        _gate.Dispose();
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(request.Length, FrameReader.BufferSize));
+        var accept = new byte[UpgradeRequest.AcceptLength];
+        try
+        {
+            request.Write(buffer, accept);
+            var sent = 0;
+            while (sent < request.Length)
+            {
+                sent += await socket.SendAsync(buffer.AsMemory(sent, request.Length - sent), SocketFlags.None, cancellationToken);
+            }
+
+            var count = 0;
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length >= MaxResponseHead)
+                    {
+                        throw new WebSocketException(WebSocketError.HeaderError, $"the server's response head exceeded {MaxResponseHead} bytes");
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var received = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, cancellationToken);
+                if (received == 0)
+                {
+                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection during the handshake");
+                }
+
+                count += received;
+                var head = UpgradeResponse.HeadLength(buffer.AsSpan(0, count));
+                if (head >= 0)
+                {
+                    UpgradeResponse.Verify(buffer.AsSpan(0, head), accept);
+                    var reader = new FrameReader();
+                    reader.Adopt(buffer, head, count);
+                    buffer = null;
+                    return reader;
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
-    private async ValueTask<Stream> ConnectSocketAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    // The seed dialects connect to one URL all run long: its request is formatted once. PeerJS's differ
+    // per client (id and token in the query) and are formatted each time, which is still cheap.
+    private UpgradeRequest RequestFor(Uri uri)
     {
-        // The request's host is ignored: the socket goes to the endpoint validated as loopback, nowhere else.
+        var last = Volatile.Read(ref _lastRequest);
+        if (last is not null && last.Uri.Equals(uri))
+        {
+            return last;
+        }
+
+        var request = new UpgradeRequest(uri);
+        Volatile.Write(ref _lastRequest, request);
+        return request;
+    }
+
+    private Socket NewSocket()
+    {
         var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             if (_sourceAddresses.Length > 0)
             {
-                socket.SetRawSocketOption((int)SocketOptionLevel.IP, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                socket.SetRawSocketOption((int)SocketOptionLevel.IP, IpBindAddressNoPort, _enabled);
                 var source = _sourceAddresses[(int)((uint)Interlocked.Increment(ref _nextSource) % (uint)_sourceAddresses.Length)];
                 socket.Bind(new IPEndPoint(source, 0));
             }
 
-            await socket.ConnectAsync(_target.EndPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            return socket;
         }
         catch
         {

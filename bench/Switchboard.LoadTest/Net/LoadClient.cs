@@ -1,199 +1,307 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 
 namespace Switchboard.LoadTest.Net;
 
 /// <summary>
-/// One simulated user's connection. Small on purpose (a load process holds thousands): the socket, an id
-/// the dialect needs for addressing, and nothing buffered while idle.
+/// One simulated user's connection: a WebSocket client (RFC 6455) spoken directly on a socket. Lean on
+/// purpose, because the load generator must not be the bottleneck it measures: a busy client brings in
+/// every frame that has arrived with one receive and sends each message with one send; an idle one
+/// (a load process holds thousands) keeps no buffer while it waits.
 /// </summary>
 internal sealed class LoadClient
 {
-    private const int MessageBufferSize = 4096;
-    private const int MaxMessageSize = 1024 * 1024;
+    private const int Open = 0;
+    private const int CloseSent = 1;
+    private const int CloseReceived = 2;
+    private const int Closed = 3;
+    private const int Aborted = 4;
 
-    private readonly ClientWebSocket _socket;
-    private SemaphoreSlim? _sendGate;
+    // After its close frame, the server should also close the TCP connection (so the TIME_WAIT is its):
+    // wait that long for it, as ClientWebSocket does.
+    private static readonly TimeSpan _serverCloseWait = TimeSpan.FromSeconds(1);
+    private static readonly ReadOnlyMemory<byte> _normalClosure = new byte[] { 0x03, 0xE8 };
 
-    public LoadClient(ClientWebSocket socket)
+    private readonly Socket _socket;
+    private readonly FrameReader _reader;
+
+    // One frame at a time on the socket: a pong from the receive loop may meet a send from elsewhere.
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private uint _maskState;
+    private int _state;
+
+    public LoadClient(Socket socket, FrameReader reader)
     {
         _socket = socket;
+        _reader = reader;
+        // The mask only has to be unpredictable to a proxy's cache, and there is none on loopback.
+        _maskState = (uint)Random.Shared.Next() | 1;
     }
 
     /// <summary>How the server (or the peers) address this client: Switchboard's or PeerJS's peer id; null for the tutorial.</summary>
     public string? PeerId { get; set; }
 
-    public bool IsOpen => _socket.State == WebSocketState.Open;
+    public bool IsOpen => Volatile.Read(ref _state) == Open;
 
-    /// <summary>
-    /// Lets a second writer (PeerJS heartbeats) share the socket: ClientWebSocket allows one send at a time.
-    /// Without it, sends are unguarded, which is right when one loop owns all of a client's sends.
-    /// </summary>
-    public void EnableSharedSending() => _sendGate ??= new SemaphoreSlim(1, 1);
+    /// <summary>Sends one text message as one frame, with one system call when the socket takes it at once. Safe from several callers.</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        SendFrameAsync(FrameOpcode.Text, message, cancellationToken);
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
-    {
-        if (_sendGate is null)
-        {
-            return _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-        }
-
-        return SendGuardedAsync(message, cancellationToken);
-    }
-
-    /// <summary>Reads one whole text message (setup traffic only: it allocates). Throws on close or timeout.</summary>
+    /// <summary>Reads one whole message (setup traffic only: it allocates). Throws on close or timeout.</summary>
     public async Task<byte[]> ReceiveMessageAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var rented = ArrayPool<byte>.Shared.Rent(MessageBufferSize);
-        var buffer = rented;
         try
         {
-            var count = 0;
             while (true)
             {
-                if (count == buffer.Length)
+                switch (_reader.Next(out var payload))
                 {
-                    buffer = Grow(buffer, count);
-                }
+                    case FrameStep.Message:
+                        return payload.ToArray();
+                    case FrameStep.Ping:
+                        await SendFrameAsync(FrameOpcode.Pong, payload, CancellationToken.None);
+                        break;
+                    case FrameStep.Close:
+                        var reason = DescribeClose(payload.Span);
+                        await AnswerCloseAsync(payload);
+                        throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, $"the server closed the connection ({reason})");
+                    default:
+                        var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None, deadline.Token);
+                        if (received == 0)
+                        {
+                            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection without a close frame");
+                        }
 
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), deadline.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, $"the server closed the connection ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
-                }
-
-                count += result.Count;
-                if (result.EndOfMessage)
-                {
-                    return buffer.AsSpan(0, count).ToArray();
+                        _reader.Advance(received);
+                        break;
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            _reader.ReleaseIfEmpty();
         }
     }
 
     /// <summary>
     /// Receives until the connection ends, handing each message to <paramref name="onMessage"/> (the memory is
-    /// only valid during the call). An idle client waits with a zero-byte read and borrows a buffer only
-    /// when a message arrives; a busy one keeps its own. Server pings are answered inside ReceiveAsync, so a
-    /// client is kept alive only while this loop runs. Completes normally; returns why it ended.
+    /// only valid during the call). A busy client reads straight into its buffer, one receive per wake-up,
+    /// and handles every complete frame in it; an idle one waits with a zero-byte read and borrows a buffer
+    /// only when bytes arrive. Server pings are answered here, so a client is kept alive only while this
+    /// loop runs. Completes normally; returns why it ended.
     /// </summary>
     public async Task<ClientEnd> RunAsync(Func<LoadClient, ReadOnlyMemory<byte>, ValueTask> onMessage, bool busy)
     {
-        var owned = busy ? new byte[MessageBufferSize] : null;
         try
         {
             while (true)
             {
-                if (owned is null)
+                switch (_reader.Next(out var payload))
                 {
-                    var head = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-                    if (head.MessageType == WebSocketMessageType.Close)
-                    {
+                    case FrameStep.Message:
+                        await onMessage(this, payload);
+                        break;
+                    case FrameStep.Ping:
+                        await SendFrameAsync(FrameOpcode.Pong, payload, CancellationToken.None);
+                        break;
+                    case FrameStep.Close:
+                        await AnswerCloseAsync(payload);
                         return ClientEnd.ClosedByServer;
-                    }
-                }
-
-                var rented = owned is null ? ArrayPool<byte>.Shared.Rent(MessageBufferSize) : null;
-                var buffer = owned ?? rented!;
-                try
-                {
-                    var count = 0;
-                    while (true)
-                    {
-                        if (count == buffer.Length)
+                    default:
+                        if (!busy && _reader.ReleaseIfEmpty())
                         {
-                            buffer = Grow(buffer, count);
-                            if (owned is not null)
-                            {
-                                owned = buffer;
-                            }
+                            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
                         }
 
-                        var result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
-                        if (result.MessageType == WebSocketMessageType.Close)
+                        var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None);
+                        if (received == 0)
                         {
-                            return ClientEnd.ClosedByServer;
+                            return Volatile.Read(ref _state) == Aborted ? ClientEnd.Aborted : ClientEnd.Failed;
                         }
 
-                        count += result.Count;
-                        if (result.EndOfMessage)
-                        {
-                            break;
-                        }
-                    }
-
-                    await onMessage(this, buffer.AsMemory(0, count));
-                }
-                finally
-                {
-                    if (rented is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(rented);
-                    }
+                        _reader.Advance(received);
+                        break;
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            return _socket.State == WebSocketState.Aborted ? ClientEnd.Aborted : ClientEnd.Failed;
+            return Volatile.Read(ref _state) == Aborted ? ClientEnd.Aborted : ClientEnd.Failed;
+        }
+        finally
+        {
+            // Every receive into the buffer has completed by now.
+            _reader.Release();
         }
     }
 
-    /// <summary>A polite close: sends the close frame and waits (bounded) for the server's answer.</summary>
+    /// <summary>
+    /// A polite close: sends the close frame, waits (bounded) for the server's, then for the server to end
+    /// the TCP connection. Not while <see cref="RunAsync"/> runs: this reads the socket itself.
+    /// </summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (Interlocked.CompareExchange(ref _state, CloseSent, Open) == Open)
             {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token);
+                await SendFrameAsync(FrameOpcode.Close, _normalClosure, deadline.Token);
+            }
+
+            // Whatever still arrives is read and dropped until the server ends the connection.
+            while (true)
+            {
+                var step = _reader.Next(out _);
+                if (step == FrameStep.Close)
+                {
+                    deadline.CancelAfter(_serverCloseWait);
+                }
+                else if (step == FrameStep.NeedMore)
+                {
+                    var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None, deadline.Token);
+                    if (received == 0)
+                    {
+                        return;
+                    }
+
+                    _reader.Advance(received);
+                }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // Closing is best effort: the socket is disposed either way.
         }
         finally
         {
+            Volatile.Write(ref _state, Closed);
             _socket.Dispose();
+            _reader.Release();
         }
     }
 
+    /// <summary>Drops the connection at once; a pending <see cref="RunAsync"/> ends with <see cref="ClientEnd.Aborted"/>.</summary>
     public void Abort()
     {
-        _socket.Abort();
+        Volatile.Write(ref _state, Aborted);
         _socket.Dispose();
     }
 
-    private async ValueTask SendGuardedAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    // The server closed first: answer with its status code (RFC 6455 §5.5.1) unless our close is already out.
+    private async ValueTask AnswerCloseAsync(ReadOnlyMemory<byte> payload)
     {
-        await _sendGate!.WaitAsync(cancellationToken);
+        if (Interlocked.CompareExchange(ref _state, CloseReceived, Open) != Open)
+        {
+            return;
+        }
+
         try
         {
-            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await SendFrameAsync(FrameOpcode.Close, payload.Length >= 2 ? payload[..2] : ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The server may already be gone; the answer is a courtesy.
+        }
+    }
+
+    // The frame is built before the gate is taken and sent whole, so it never interleaves with another.
+    private ValueTask SendFrameAsync(FrameOpcode opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var frame = ArrayPool<byte>.Shared.Rent(payload.Length + FrameWriter.MaxHeaderLength);
+        var length = FrameWriter.Write(frame, opcode, payload.Span, NextMask());
+        if (!_sendGate.Wait(0, CancellationToken.None))
+        {
+            return SendQueuedAsync(frame, length, cancellationToken);
+        }
+
+        var sending = StartSend(frame, length, cancellationToken);
+        if (sending.IsCompletedSuccessfully)
+        {
+            // A socket's ValueTask may be consumed once only: what was read here is passed on as a value.
+            var sent = sending.Result;
+            if (sent == length)
+            {
+                Finish(frame);
+                return ValueTask.CompletedTask;
+            }
+
+            return CompleteSendAsync(new ValueTask<int>(sent), frame, length, cancellationToken);
+        }
+
+        return CompleteSendAsync(sending, frame, length, cancellationToken);
+    }
+
+    private async ValueTask SendQueuedAsync(byte[] frame, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sendGate.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            throw;
+        }
+
+        await CompleteSendAsync(StartSend(frame, length, cancellationToken), frame, length, cancellationToken);
+    }
+
+    // Called holding the gate: a send that fails at once gives the gate and the frame back.
+    private ValueTask<int> StartSend(byte[] frame, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _socket.SendAsync(frame.AsMemory(0, length), SocketFlags.None, cancellationToken);
+        }
+        catch
+        {
+            Finish(frame);
+            throw;
+        }
+    }
+
+    // Holds the gate; gives it and the frame back when the whole frame is out.
+    private async ValueTask CompleteSendAsync(ValueTask<int> sending, byte[] frame, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await sending;
+            while (sent < length)
+            {
+                sent += await _socket.SendAsync(frame.AsMemory(sent, length - sent), SocketFlags.None, cancellationToken);
+            }
         }
         finally
         {
-            _sendGate.Release();
+            Finish(frame);
         }
     }
 
-    private static byte[] Grow(byte[] buffer, int count)
+    private void Finish(byte[] frame)
     {
-        if (buffer.Length >= MaxMessageSize)
-        {
-            throw new WebSocketException(WebSocketError.Faulted, $"a message from the server exceeded {MaxMessageSize} bytes");
-        }
-
-        var larger = new byte[buffer.Length * 2];
-        buffer.AsSpan(0, count).CopyTo(larger);
-        return larger;
+        _sendGate.Release();
+        ArrayPool<byte>.Shared.Return(frame);
     }
+
+    // xorshift32: a new key per frame for the price of three shifts. Racing callers may share one; harmless.
+    private uint NextMask()
+    {
+        var x = _maskState;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        _maskState = x;
+        return x;
+    }
+
+    private static string DescribeClose(ReadOnlySpan<byte> payload) => payload.Length >= 2
+        ? $"{BinaryPrimitives.ReadUInt16BigEndian(payload)} {Encoding.UTF8.GetString(payload[2..])}".TrimEnd()
+        : "no status";
 }

@@ -63,11 +63,6 @@ internal sealed class RelayEngine
         if (_context.Dialect.Heartbeat is { } heartbeat)
         {
             LoadClient[] clients = [.. pairs.SelectMany(p => new[] { p.Pair.First, p.Pair.Second })];
-            foreach (var client in clients)
-            {
-                client.EnableSharedSending();
-            }
-
             _heartbeat = HeartbeatLoop.RunAsync(() => clients, heartbeat.Message, heartbeat.Interval, _context.Errors, _stop.Token);
         }
 
