@@ -33,6 +33,7 @@ out=""
 sb_port=${SWITCHBOARD_BENCH_PORT:-18080}
 tutorial_port=${TUTORIAL_BENCH_PORT:-18081}
 peerjs_port=${PEERJS_BENCH_PORT:-18082}
+floor_port=${FLOOR_BENCH_PORT:-18083}
 
 usage() {
   sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -42,7 +43,8 @@ Options:
   --quick                  1 round, 2 000 idle connections, 4 s windows: checks that everything works
   --rounds N               rounds of the whole set (default $rounds)
   --scenarios LIST         of idle,relay,saturation,paced,setup,fanout,mixed (default: all)
-  --servers LIST           of switchboard,tutorial,peerjs (default: all)
+  --servers LIST           of switchboard,tutorial,peerjs (default: all), and floor: the kernel floor
+                           (bench/peers/floor-server), relay/saturation/paced only, never by default
   --idle-connections N     for the idle scenario (default $idle_connections)
   --mixed-idle N           idle connections of the mixed scenario (default $mixed_idle)
   --mixed-pairs N          relaying pairs of the mixed scenario (default $mixed_pairs)
@@ -127,9 +129,11 @@ switchboard_dll=$switchboard_root/src/Switchboard.Host/bin/Release/net10.0/switc
 loadtest_dll=$bench/Switchboard.LoadTest/bin/Release/net10.0/switchboard-loadtest.dll
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$sb_port" "$tutorial_port" "$peerjs_port"; do
+ports=("$sb_port" "$tutorial_port" "$peerjs_port")
+[[ ,$servers, != *,floor,* ]] || ports+=("$floor_port")
+for port in "${ports[@]}"; do
   if port_in_use "$port"; then
-    echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT" >&2
+    echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT / FLOOR_BENCH_PORT" >&2
     exit 1
   fi
 done
@@ -168,6 +172,10 @@ start_server() {
       taskset -c 0 node "$bench/peers/node_modules/peer/dist/bin/peerjs.js" --port "$port" -H 127.0.0.1 --concurrent_limit 100000 \
         >"$log_base.server.log" 2>&1 &
       ;;
+    floor)
+      port=$floor_port
+      taskset -c 0 "$bench/peers/floor-server/floor-server" "$port" >"$log_base.server.log" 2>&1 &
+      ;;
   esac
   server_pid=$!
   target_port=$port
@@ -191,6 +199,8 @@ target_url() {
 scenario_args() {
   local scenario=$1 server=$2
   local windows=(--warmup "$warmup" --duration "$duration")
+  # The floor server relays pairs and nothing else.
+  [[ $server != floor || $scenario == @(relay|saturation|paced) ]] || return 0
   case $scenario in
     idle) echo idle --connections "$idle_connections" --hold "$hold" --warm-pass --warm-hold 10s ;;
     relay) echo relay --pairs 50 --in-flight 1 "${windows[@]}" ;;
@@ -216,12 +226,14 @@ run_cell() {
   local rc=0
   # shellcheck disable=SC2086 # $args is a list of words by construction
   timeout --kill-after=15s 900s taskset -c 1 dotnet "$loadtest_dll" $args \
-    --server "$server" --target "$(target_url "$server")" --server-pid "$server_pid" \
+    --server "${server/#floor/tutorial}" --target "$(target_url "$server")" --server-pid "$server_pid" \
     --label "$scenario" --round "$round" --no-progress \
     --output "$out/round$round/$scenario-$server.json" >"$log_base.load.log" 2>&1 &
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
+  # The floor server speaks the tutorial's protocol; its result is filed under its own name for the report.
+  [[ $server != floor ]] || sed -i '0,/"server": "tutorial"/s//"server": "floor"/' "$out/round$round/$scenario-$server.json" 2>/dev/null || true
   stop_process "$server_pid"
   server_pid=""
   case $rc in
