@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Unicode;
 using Switchboard.Server.Protocol;
+using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Transport;
 
@@ -39,24 +39,14 @@ internal sealed partial class FramedPeerConnection
     {
         var buffer = _inbox ?? (_receiveBuffer ??= new byte[ReceiveBufferSize]);
         var offset = _inbox is null ? 0 : _inboxCount;
-        int count;
-        SocketError error;
-        try
+        var count = EpollInterop.Receive(_registration.Fd, buffer.AsSpan(offset), out var errno);
+        if (count < 0 && errno is EpollInterop.WouldBlock or EpollInterop.Interrupted)
         {
-            count = _socket.Receive(buffer.AsSpan(offset), SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException)
-        {
-            count = 0;
-            error = SocketError.Shutdown;
-        }
-
-        if (error == SocketError.WouldBlock)
-        {
+            // Nothing after all, or a signal: level-triggered epoll reports the socket again if need be.
             return;
         }
 
-        if (error != SocketError.Success || count == 0)
+        if (count <= 0)
         {
             // The client hung up or reset, or the server shut the socket to end it (Abort).
             Teardown();

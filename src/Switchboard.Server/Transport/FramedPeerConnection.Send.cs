@@ -247,23 +247,20 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
 
     private bool TrySend(ReadOnlySpan<byte> bytes, out int sent)
     {
-        SocketError error;
-        try
-        {
-            sent = _socket.Send(bytes, SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException)
-        {
-            sent = 0;
-            error = SocketError.Shutdown;
-        }
-
-        if (error is SocketError.Success or SocketError.WouldBlock)
+        // Under the send lock, and _completed is set under it before the socket is closed: the descriptor is open.
+        sent = EpollInterop.Send(_registration.Fd, bytes, out var errno);
+        if (sent >= 0)
         {
             return true;
         }
 
-        OnSendFailed(error);
+        sent = 0;
+        if (errno is EpollInterop.WouldBlock or EpollInterop.Interrupted)
+        {
+            return true;
+        }
+
+        OnSendFailed(errno);
         return false;
     }
 
@@ -312,10 +309,10 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
         }
     }
 
-    private void OnSendFailed(SocketError error)
+    private void OnSendFailed(int errno)
     {
         // The socket is dead (reset, broken pipe): drop what is queued and let the loop tear down.
-        Log.SendFailed(_shared.Logger, Id, error.ToString());
+        Log.SendFailed(_shared.Logger, Id, $"errno {errno}");
         _completed = true;
         ReleaseQueue(includingPartial: true);
         Abort();

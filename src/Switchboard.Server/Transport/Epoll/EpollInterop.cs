@@ -18,7 +18,9 @@ internal static unsafe partial class EpollInterop
     public const uint EdgeTriggered = 1u << 31;
 
     public const int Interrupted = 4;
+    public const int WouldBlock = 11;
     public const int NonBlocking = 0x800;
+    public const int NoSignal = 0x4000;
 
     /// <summary>
     /// <c>struct epoll_event</c> is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16 bytes);
@@ -45,6 +47,38 @@ internal static unsafe partial class EpollInterop
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint Receive(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint Send(int fd, byte* buffer, nint length, int flags);
+
+    /// <summary>
+    /// One non-blocking read: bytes read (0 at end of stream), or -1 with <paramref name="errno"/> set.
+    /// Straight to libc on the registered descriptor: the caller guarantees the socket is open (only the
+    /// loop that reads also closes it), which spares the per-call handle bookkeeping of <c>Socket</c>.
+    /// </summary>
+    public static int Receive(int fd, Span<byte> buffer, out int errno)
+    {
+        fixed (byte* start = buffer)
+        {
+            var count = Receive(fd, start, buffer.Length, 0);
+            errno = count < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return (int)count;
+        }
+    }
+
+    /// <summary>One non-blocking write, never raising SIGPIPE: bytes written, or -1 with <paramref name="errno"/> set.</summary>
+    public static int Send(int fd, ReadOnlySpan<byte> buffer, out int errno)
+    {
+        fixed (byte* start = buffer)
+        {
+            var count = Send(fd, start, buffer.Length, NoSignal);
+            errno = count < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return (int)count;
+        }
+    }
 
     /// <summary>Adds, modifies or removes <paramref name="fd"/>; returns 0 or the errno.</summary>
     public static int Control(int epollFd, int operation, int fd, uint events, ulong data)
