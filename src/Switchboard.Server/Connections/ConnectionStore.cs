@@ -3,33 +3,47 @@ using System.Net.WebSockets;
 
 namespace Switchboard.Server.Connections;
 
-/// <summary>Every open connection, so the server can count them and close them all at shutdown.</summary>
+/// <summary>
+/// Every open connection, so the server can count them, sweep their deadlines and close them all at
+/// shutdown. Spread over a few shards so <see cref="ConnectionSweeper"/> can visit one slice per tick:
+/// with tens of thousands of connections, one pass over all of them at once is a pause long enough to
+/// show in a busy connection's latency.
+/// </summary>
 internal sealed class ConnectionStore
 {
-    private readonly ConcurrentDictionary<PeerConnection, byte> _connections = new();
+    public const int ShardCount = 8;
 
-    public int Count => _connections.Count;
+    private readonly ConcurrentDictionary<PeerConnection, byte>[] _shards =
+        [.. Enumerable.Range(0, ShardCount).Select(_ => new ConcurrentDictionary<PeerConnection, byte>())];
+
+    private uint _next;
+
+    public int Count => _shards.Sum(s => s.Count);
 
     /// <summary>A live view for periodic checks; connections may come and go while it is walked.</summary>
-    public IEnumerable<PeerConnection> All
+    public IEnumerable<PeerConnection> All => Enumerable.Range(0, ShardCount).SelectMany(Shard);
+
+    /// <summary>One slice of the connections, live.</summary>
+    public IEnumerable<PeerConnection> Shard(int index)
     {
-        get
+        // Enumerating the dictionary itself takes no lock and copies nothing (Keys would snapshot).
+        foreach (var (connection, _) in _shards[index])
         {
-            // Enumerating the dictionary itself takes no lock and copies nothing (Keys would snapshot).
-            foreach (var (connection, _) in _connections)
-            {
-                yield return connection;
-            }
+            yield return connection;
         }
     }
 
-    public void Add(PeerConnection connection) => _connections.TryAdd(connection, 0);
+    public void Add(PeerConnection connection)
+    {
+        connection.StoreShard = (int)(Interlocked.Increment(ref _next) % ShardCount);
+        _shards[connection.StoreShard].TryAdd(connection, 0);
+    }
 
-    public void Remove(PeerConnection connection) => _connections.TryRemove(connection, out _);
+    public void Remove(PeerConnection connection) => _shards[connection.StoreShard].TryRemove(connection, out _);
 
     public void CloseAll(WebSocketCloseStatus status, string reason)
     {
-        foreach (var (connection, _) in _connections)
+        foreach (var connection in All)
         {
             connection.RequestClose(status, reason);
         }

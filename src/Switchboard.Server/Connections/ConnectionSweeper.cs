@@ -4,10 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Switchboard.Server.Connections;
 
 /// <summary>
-/// One timer for all connections. Each tick asks every connection to check its deadlines: a write that
-/// has taken longer than <see cref="SwitchboardOptions.SendTimeout"/>, a keep-alive ping gone unanswered,
-/// a close the client never completed. A timer per connection would cost every idle connection memory for
-/// the rare one that stalls.
+/// One timer for all connections. Every connection is asked, once per <see cref="Period"/>, to check its
+/// deadlines: a write that has taken longer than <see cref="SwitchboardOptions.SendTimeout"/>, a
+/// keep-alive ping gone unanswered, a close the client never completed. A timer per connection would cost
+/// every idle connection memory for the rare one that stalls. Each tick visits one shard of the
+/// <see cref="ConnectionStore"/>, so the work (and the pings it sends) is spread over the period instead
+/// of arriving as one burst.
 /// </summary>
 internal sealed class ConnectionSweeper : IHostedService, IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
     private readonly TimeProvider _timeProvider;
     private ITimer? _timer;
     private int _sweeping;
+    private int _tick;
 
     public ConnectionSweeper(ConnectionStore connections, TimeProvider timeProvider, IOptions<SwitchboardOptions> options)
     {
@@ -31,7 +34,8 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _timer = _timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).Sweep(), this, Period, Period);
+        var tick = Period / ConnectionStore.ShardCount;
+        _timer = _timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).SweepNextShard(), this, tick, tick);
         return Task.CompletedTask;
     }
 
@@ -43,9 +47,9 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
 
     public void Dispose() => _timer?.Dispose();
 
-    internal void Sweep()
+    internal void SweepNextShard()
     {
-        // A sweep that outlasts the period (a huge fleet on a busy machine) is not run twice at once.
+        // A sweep that outlasts its tick (a huge fleet on a busy machine) is not run twice at once.
         if (Interlocked.Exchange(ref _sweeping, 1) != 0)
         {
             return;
@@ -54,7 +58,8 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
         try
         {
             var now = _timeProvider.GetTimestamp();
-            foreach (var connection in _connections.All)
+            var shard = _tick++ % ConnectionStore.ShardCount;
+            foreach (var connection in _connections.Shard(shard))
             {
                 connection.Sweep(now);
             }

@@ -28,6 +28,9 @@ internal abstract partial class PeerConnection
     /// <summary>The rooms this connection is in. Touched only while handling this connection's messages and at its final clean-up.</summary>
     public List<Room> Rooms => _rooms ??= new List<Room>(1);
 
+    /// <summary>Which slice of <see cref="ConnectionStore"/> holds this connection.</summary>
+    public int StoreShard { get; set; }
+
     /// <summary>True once a close has been requested; nothing more is sent after that.</summary>
     public abstract bool IsClosing { get; }
 

@@ -107,13 +107,19 @@ internal sealed partial class FramedPeerConnection : PeerConnection, IEpollTarge
                 Abort();
             }
         }
-        else if (time.GetElapsedTime(heard, now) >= options.KeepAliveInterval && !IsClosing)
+        else if (time.GetElapsedTime(heard, now) >= options.KeepAliveInterval - PingEarly(options.KeepAliveInterval) && !IsClosing)
         {
             // Anything the client sends counts as a sign of life; only a quiet connection is pinged.
             _pingSentAt = now;
             SendControl(Protocol.WebSocketOpcode.Ping, []);
         }
     }
+
+    /// <summary>
+    /// Up to a quarter of the interval, fixed per connection (from its random id): connections that arrived
+    /// together do not fall quiet together, so their pings, and the pongs, do not come as one burst.
+    /// </summary>
+    private TimeSpan PingEarly(TimeSpan interval) => interval / 4 * (IdUtf8[0] % 32) / 32;
 
     /// <summary>Ends the connection: the rooms hear of it, everything queued is dropped, the socket is closed. Loop thread only.</summary>
     private void Teardown()
