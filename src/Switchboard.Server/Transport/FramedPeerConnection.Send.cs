@@ -107,7 +107,9 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
     {
         Volatile.Write(ref _closeRequested, true);
         _closeDeadline = _shared.TimeProvider.GetTimestamp();
-        (_queue ??= new Queue<OutboundMessage>(1)).Enqueue(CloseFrame(status, reason));
+        var close = CloseFrame(status, reason);
+        (_queue ??= new Queue<OutboundMessage>(1)).Enqueue(close);
+        _queuedBytes += close.Length;
     }
 
     /// <summary>On a loop thread the write waits for the end of the current event; elsewhere it happens now.</summary>
