@@ -65,12 +65,20 @@ public sealed class LoadAndLeakTests
         }
     }
 
-    [Fact]
-    public async Task Concurrency_FiftySendersIntoOneReceiver_NothingLostNothingReordered()
+    /// <summary>With one loop, with one per core, and with more loops than cores: senders on other loops than the receiver's.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Concurrency_FiftySendersIntoOneReceiver_NothingLostNothingReordered(int ioThreads)
     {
         const int Senders = 50;
         const int PerSender = 100;
-        await using var server = await TestServer.StartAsync(o => o.MaxRoomCapacity = 64);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxRoomCapacity = 64;
+            o.IoThreads = ioThreads;
+        });
         await using var receiver = await server.ConnectAsync();
         var (roomId, receiverId) = await receiver.CreateRoomAsync(capacity: Senders + 1);
         var senders = new List<TestClient>();
