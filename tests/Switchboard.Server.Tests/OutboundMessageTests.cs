@@ -65,4 +65,29 @@ public sealed class OutboundMessageTests
         Assert.Equal(new byte[] { 0x89, 0x02, 1, 2 }, message.Frame.ToArray());
         message.Release();
     }
+
+    [Fact]
+    public void Release_OnceMoreThanReferenced_Throws()
+    {
+        var message = OutboundMessage.Rent(4);
+
+        message.Release();
+
+        Assert.Throws<InvalidOperationException>(message.Release);
+    }
+
+    [Fact]
+    public void Rent_AfterTheLastReleaseOfAnother_StartsWithOneReferenceAndItsOwnContent()
+    {
+        var first = OutboundMessage.CopyOf("first"u8);
+        first.Release();
+
+        var second = OutboundMessage.CopyOf("second"u8);
+        var shared = second.AddReference();
+        second.Release();
+
+        Assert.Equal("second"u8.ToArray(), shared.Memory.ToArray());
+        shared.Release();
+        Assert.Throws<InvalidOperationException>(shared.Release);
+    }
 }

@@ -1,11 +1,14 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 
 namespace Switchboard.Server.Protocol;
 
 /// <summary>
 /// One formatted message on its way to one or more connections. Formatted once, written to every
 /// recipient, and its pooled buffer returned when the last recipient has written it (or dropped it).
+/// The object itself is pooled too, so relaying a message allocates nothing: whoever drops the last
+/// reference must not touch the message again.
 /// </summary>
 /// <remarks>
 /// The buffer keeps room in front of the payload for the WebSocket frame header. A server's frames are
@@ -22,17 +25,20 @@ internal sealed class OutboundMessage
     /// <summary>Marks bytes that are already framed (the unsent rest of several coalesced frames).</summary>
     private const byte RawBytes = 0xFF;
 
-    private readonly byte _opcode;
+    /// <summary>Enough spare objects for the messages in flight at once on a busy server; beyond it they are left to the GC.</summary>
+    private const int MaxPooled = 4096;
+
+    private static readonly ConcurrentQueue<OutboundMessage> _pool = new();
+    private static int _pooled;
+
+    private byte _opcode;
     private byte[]? _buffer;
     private int _length;
     private int _frameStart;
-    private int _references = 1;
+    private int _references;
 
-    private OutboundMessage(byte[] buffer, int length, byte opcode)
+    private OutboundMessage()
     {
-        _buffer = buffer;
-        _opcode = opcode;
-        SetLength(length);
     }
 
     /// <summary>Payload length in bytes.</summary>
@@ -54,7 +60,7 @@ internal sealed class OutboundMessage
     /// <summary>A text message over a pooled buffer of at least <paramref name="length"/> bytes; the caller fills <see cref="WritableSpan"/> and holds the first reference.</summary>
     public static OutboundMessage Rent(int length) => Rent(length, WebSocketOpcode.Text);
 
-    public static OutboundMessage Rent(int length, byte opcode) => new(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + length), length, opcode);
+    public static OutboundMessage Rent(int length, byte opcode) => Take(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + length), length, opcode);
 
     public static OutboundMessage CopyOf(ReadOnlySpan<byte> bytes, byte opcode = WebSocketOpcode.Text)
     {
@@ -66,7 +72,7 @@ internal sealed class OutboundMessage
     /// <summary>Bytes that are already one or more complete frames; <see cref="Frame"/> is exactly them.</summary>
     public static OutboundMessage Raw(ReadOnlySpan<byte> frames)
     {
-        var message = new OutboundMessage(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + frames.Length), frames.Length, RawBytes);
+        var message = Take(ArrayPool<byte>.Shared.Rent(MaxHeaderLength + frames.Length), frames.Length, RawBytes);
         frames.CopyTo(message.WritableSpan);
         return message;
     }
@@ -88,14 +94,50 @@ internal sealed class OutboundMessage
 
     public void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0)
+        var left = Interlocked.Decrement(ref _references);
+        if (left > 0)
         {
-            var buffer = Interlocked.Exchange(ref _buffer, null);
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            return;
         }
+
+        if (left < 0)
+        {
+            // A second release of the last reference would hand one object to two owners.
+            throw new InvalidOperationException("An outbound message was released more often than it was referenced.");
+        }
+
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+        {
+            _pool.Enqueue(this);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+    }
+
+    private static OutboundMessage Take(byte[] buffer, int length, byte opcode)
+    {
+        if (_pool.TryDequeue(out var message))
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+        else
+        {
+            message = new OutboundMessage();
+        }
+
+        message._buffer = buffer;
+        message._opcode = opcode;
+        message._references = 1;
+        message.SetLength(length);
+        return message;
     }
 
     private void SetLength(int length)
