@@ -174,7 +174,7 @@ public sealed class FramingTests
             .. RawWebSocket.Frame(RawWebSocket.Close, [0x03, 0xE8]),
         ];
         var random = new Random(6455);
-        var streams = Enumerable.Range(0, 400).Select(_ => (Bytes: Mutate(valid, random), Seed: random.Next())).ToList();
+        var streams = Enumerable.Range(0, 400).Select(_ => (Bytes: Mutations.Mutate(valid, random), Seed: random.Next())).ToList();
         long answered = 0;
 
         await Parallel.ForEachAsync(streams, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (stream, _) =>
@@ -199,23 +199,5 @@ public sealed class FramingTests
         await Retry.UntilAsync("only the pair's room is left", () => server.Stats.Rooms == 1);
         await pair.AssertStillRelayingAsync();
         Assert.InRange(answered, 100, streams.Count);
-    }
-
-    private static byte[] Mutate(byte[] valid, Random random)
-    {
-        var data = new List<byte>(valid);
-        for (var m = random.Next(1, 4); m > 0 && data.Count > 0; m--)
-        {
-            var at = random.Next(data.Count);
-            switch (random.Next(4))
-            {
-                case 0: data[at] = (byte)random.Next(256); break;
-                case 1: data.Insert(at, (byte)random.Next(256)); break;
-                case 2: data.RemoveAt(at); break;
-                default: data.RemoveRange(at, data.Count - at); break;
-            }
-        }
-
-        return [.. data];
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Switchboard.Server.Transport;
+using Switchboard.Testing;
 
 namespace Switchboard.Server.Tests;
 
@@ -127,20 +128,7 @@ public sealed class HandshakeParserTests
         var valid = Encoding.ASCII.GetBytes(Valid);
         for (var i = 0; i < 10_000; i++)
         {
-            var data = new List<byte>(valid);
-            for (var m = random.Next(1, 4); m > 0 && data.Count > 0; m--)
-            {
-                var at = random.Next(data.Count);
-                switch (random.Next(4))
-                {
-                    case 0: data[at] = (byte)random.Next(256); break;
-                    case 1: data.Insert(at, (byte)random.Next(256)); break;
-                    case 2: data.RemoveAt(at); break;
-                    default: data.RemoveRange(at, data.Count - at); break;
-                }
-            }
-
-            var bytes = data.ToArray();
+            var bytes = Mutations.Mutate(valid, random);
             var result = HandshakeParser.TryParse(bytes, _paths, out var request);
             if (result == HandshakeParseResult.Upgrade)
             {

@@ -1,6 +1,6 @@
 namespace Switchboard.Server.Connections;
 
-/// <summary>What carries a connection's WebSocket: the direct socket path, or Kestrel's HTTP pipeline.</summary>
+/// <summary>What carries a <see cref="WebSocketPeerConnection"/>'s WebSocket: Kestrel's HTTP pipeline (the direct path frames its own).</summary>
 internal interface IConnectionTransport
 {
     /// <summary>

@@ -162,7 +162,7 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
             {
                 return;
             }
-            else if (queue.Count > 1 && !queue.Peek().IsControl)
+            else if (queue.Count > 1 && !queue.Peek().IsControl && queue.Peek().Frame.Length <= CoalesceLimit)
             {
                 if (!WriteCoalesced(queue))
                 {
@@ -219,15 +219,6 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
             length += next.Frame.Length;
             _queuedBytes -= next.Length;
             queue.Dequeue().Release();
-        }
-
-        if (length == 0)
-        {
-            // The first is larger than the coalescing buffer: it goes on its own.
-            _writing = queue.Dequeue();
-            _queuedBytes -= _writing.Length;
-            _written = 0;
-            return true;
         }
 
         if (!TrySend(scratch.AsSpan(0, length), out var sent))

@@ -23,6 +23,9 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private readonly int _epollFd;
     private readonly int _wakeFd;
     private readonly Thread _thread;
+
+    /// <summary>Sockets that want a write at the end of the current event (see <see cref="Defer"/>).</summary>
+    private readonly List<IDeferredFlush> _deferred = [];
     private EpollRegistration?[] _slots = new EpollRegistration?[64];
     private int _slotsUsed;
     private uint _nextGeneration;
@@ -51,11 +54,6 @@ internal sealed unsafe partial class EpollLoop : IDisposable
 
     /// <summary>The loop whose thread is running the caller, if any.</summary>
     public static EpollLoop? Current => _current;
-
-    /// <summary>Sockets that want a write at the end of the current event (see <see cref="Defer"/>).</summary>
-    private readonly List<IDeferredFlush> _deferred = [];
-
-    public int Count => Volatile.Read(ref _slotsUsed);
 
     /// <summary>Starts watching <paramref name="socket"/>. Any thread.</summary>
     public EpollRegistration Register(Socket socket, IEpollTarget target, uint events)
@@ -227,11 +225,11 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             }
             catch (Exception dropFailed)
             {
+                // Dropping did not get as far as the socket: release it here, unregistered first.
                 Log.TargetFailed(_logger, dropFailed);
+                registration.Unregister();
+                registration.Socket.Dispose();
             }
-
-            registration.Unregister();
-            registration.Socket.Dispose();
         }
         finally
         {

@@ -34,8 +34,6 @@ internal sealed class EpollRegistration
 
     public ulong Data => ((ulong)Generation << 32) | (uint)Slot;
 
-    public bool IsRegistered => Loop.IsCurrent(this);
-
     /// <summary>Changes what the socket is watched for. Any thread.</summary>
     public void Modify(uint events) => Loop.Modify(this, events);
 
