@@ -21,6 +21,7 @@ internal sealed class RelayEngine
     private readonly List<PairRunner> _pairs = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
+    private Task _pacing = Task.CompletedTask;
     private volatile bool _stopping;
 
     public RelayEngine(ScenarioContext context, RelayOptions options, LatencyRecorder recorder, TrafficCounters counters)
@@ -70,6 +71,11 @@ internal sealed class RelayEngine
         {
             pair.Start();
         }
+
+        if (_options.Rate > 0)
+        {
+            _pacing = PaceAsync(pairs);
+        }
     }
 
     public async Task StopAsync()
@@ -88,9 +94,44 @@ internal sealed class RelayEngine
             pair.Pair.Second.Abort();
         }
 
-        await Task.WhenAll([.. pairs.Select(p => p.Completion), _heartbeat]).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll([.. pairs.Select(p => p.Completion), _heartbeat, _pacing]).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Lost = pairs.Sum(p => p.Lost);
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Paces every pair from one clock: with n pairs at r round trips a second, pair i sends at
+    /// start + (k + i / n) / r for k = 0, 1, 2… The times are fixed in advance, so a stall (of this process,
+    /// the machine or the server) delays only the sends that fell due during it. A timer per pair that re-arms
+    /// from the moment it fired, as .NET's periodic timers do, lets one stall line up every pair it caught on
+    /// the same instant for good: the steady rate turns into a burst of all pairs once a period, and the
+    /// queueing behind that burst is measured as the server's latency (docs/performance.md).
+    /// </summary>
+    private async Task PaceAsync(PairRunner[] pairs)
+    {
+        var interval = Stopwatch.Frequency / (_options.Rate * pairs.Length);
+        var start = Stopwatch.GetTimestamp();
+        long sends = 0;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                while (start + (long)(sends * interval) <= now)
+                {
+                    pairs[sends % pairs.Length].SendPaced();
+                    sends++;
+                }
+
+                // Timers have millisecond resolution: the sends due within the next millisecond go together.
+                var wait = Stopwatch.GetElapsedTime(now, start + (long)(sends * interval));
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds))), _stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
     }
 
     private sealed class PairRunner
@@ -102,6 +143,7 @@ internal sealed class RelayEngine
         private readonly Func<LoadClient, ReadOnlyMemory<byte>, ValueTask> _onEcho;
         private int _inFlight;
         private int _lost;
+        private volatile bool _paceStopped;
 
         public PairRunner(RelayEngine engine, ClientPair pair)
         {
@@ -141,37 +183,38 @@ internal sealed class RelayEngine
             }
             else
             {
+                // The engine's clock sends (SendPaced).
                 first = WatchAsync(Pair.First.RunAsync(_onEcho, busy: true));
-                await PaceAsync();
             }
 
             await Task.WhenAll(first, second);
         }
 
-        private async Task PaceAsync()
+        /// <summary>One paced round trip, unless the last one is still out or this pair can no longer send.</summary>
+        public void SendPaced()
         {
-            var period = TimeSpan.FromSeconds(1 / _engine._options.Rate);
-            try
+            if (_paceStopped || Volatile.Read(ref _inFlight) >= _engine._options.InFlight)
             {
-                // A random phase, so pairs do not all send on the same tick.
-                await Task.Delay(period * Random.Shared.NextDouble(), _engine._stop.Token);
-                using var timer = new PeriodicTimer(period);
-                do
-                {
-                    if (Volatile.Read(ref _inFlight) < _engine._options.InFlight)
-                    {
-                        Interlocked.Increment(ref _inFlight);
-                        if (!await TrySendForwardAsync())
-                        {
-                            return;
-                        }
-                    }
-                }
-                while (await timer.WaitForNextTickAsync(_engine._stop.Token));
+                return;
             }
-            catch (OperationCanceledException)
+
+            Interlocked.Increment(ref _inFlight);
+            var sending = TrySendForwardAsync();
+            if (!sending.IsCompletedSuccessfully)
             {
-                // Stopped.
+                _ = ObservePacedSendAsync(sending);
+            }
+            else if (!sending.Result)
+            {
+                _paceStopped = true;
+            }
+        }
+
+        private async Task ObservePacedSendAsync(ValueTask<bool> sending)
+        {
+            if (!await sending)
+            {
+                _paceStopped = true;
             }
         }
 
