@@ -44,7 +44,7 @@ Options:
   --rounds N               rounds of the whole set (default $rounds)
   --scenarios LIST         of idle,relay,saturation,paced,setup,fanout,mixed (default: all)
   --servers LIST           of switchboard,tutorial,peerjs (default: all), and floor: the kernel floor
-                           (bench/peers/floor-server), relay/saturation/paced only, never by default
+                           (bench/peers/floor-server), relay/saturation/paced/mixed only, never by default
   --idle-connections N     for the idle scenario (default $idle_connections)
   --mixed-idle N           idle connections of the mixed scenario (default $mixed_idle)
   --mixed-pairs N          relaying pairs of the mixed scenario (default $mixed_pairs)
@@ -199,8 +199,8 @@ target_url() {
 scenario_args() {
   local scenario=$1 server=$2
   local windows=(--warmup "$warmup" --duration "$duration")
-  # The floor server relays pairs and nothing else.
-  [[ $server != floor || $scenario == @(relay|saturation|paced) ]] || return 0
+  # The floor server relays pairs and nothing else; in mixed it shows what the machine alone adds to the tail.
+  [[ $server != floor || $scenario == @(relay|saturation|paced|mixed) ]] || return 0
   case $scenario in
     idle) echo idle --connections "$idle_connections" --hold "$hold" --warm-pass --warm-hold 10s ;;
     relay) echo relay --pairs 50 --in-flight 1 "${windows[@]}" ;;
@@ -208,7 +208,7 @@ scenario_args() {
     paced) echo relay --pairs 50 --in-flight 1 --rate 20 "${windows[@]}" ;;
     setup) echo setup --concurrency 16 "${windows[@]}" ;;
     fanout-*) [[ $server == switchboard ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
-    mixed) [[ $server == switchboard ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
+    mixed) [[ $server == @(switchboard|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
   esac
   return 0
 }

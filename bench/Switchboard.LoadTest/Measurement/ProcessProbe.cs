@@ -99,7 +99,10 @@ internal static partial class ProcessProbe
     {
         try
         {
-            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+            // fdinfo, not fd: its entries are plain files, where fd's are links that .NET's enumeration stats
+            // one by one to see whether they point at a directory. For a server holding 18 000 sockets that
+            // took tens of milliseconds of the load generator's core, and the round trips in flight waited.
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fdinfo").Count();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
