@@ -42,6 +42,10 @@ internal sealed class CommonOptions
 
     public Option<int> MaxConnectionsPerProcess { get; } = OptionFactory.Count("--max-connections-per-process", "Above this many connections, idle connections are spread over worker processes", 8000, 2, 18000);
 
+    public Option<string?> SlowLog { get; } = new("--slow-log") { Description = "Write each round trip slower than --slow-above to this file: send time and latency in ms (CLOCK_MONOTONIC), to line up with a profile" };
+
+    public Option<TimeSpan> SlowAbove { get; } = OptionFactory.Duration("--slow-above", "What --slow-log counts as slow", TimeSpan.FromMilliseconds(2), TimeSpan.FromMinutes(1));
+
     public Option<TimeSpan?> HardStop { get; } = new("--hard-stop")
     {
         Description = "End the process after this long whatever it is doing (default: the scenario's own budget)",
@@ -50,7 +54,7 @@ internal sealed class CommonOptions
 
     public IEnumerable<Option> All =>
     [
-        Server, Target, ServerPid, Warmup, Duration, Output, Label, Round, NoProgress, SourceAddresses, ConnectConcurrency, MaxConnectionsPerProcess, HardStop,
+        Server, Target, ServerPid, Warmup, Duration, Output, Label, Round, NoProgress, SourceAddresses, ConnectConcurrency, MaxConnectionsPerProcess, SlowLog, SlowAbove, HardStop,
     ];
 
     public RunOptions Read(ParseResult result)
@@ -68,6 +72,8 @@ internal sealed class CommonOptions
             Round = result.GetValue(Round),
             Progress = !result.GetValue(NoProgress),
             MaxConnectionsPerProcess = result.GetValue(MaxConnectionsPerProcess),
+            SlowLog = result.GetValue(SlowLog),
+            SlowAbove = result.GetValue(SlowAbove),
             Connector = new ConnectorOptions
             {
                 SourceAddresses = result.GetValue(SourceAddresses),

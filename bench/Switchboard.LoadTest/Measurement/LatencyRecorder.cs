@@ -19,10 +19,22 @@ internal sealed class LatencyRecorder
     private readonly Recorder _recorder = new(1, Highest, SignificantDigits, (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
     private readonly Lock _readLock = new();
     private readonly LongHistogram _total = new(Highest, SignificantDigits);
+    private readonly SlowLog? _slowLog;
     private HistogramBase? _interval;
 
+    /// <param name="slowLog">Where each latency above its threshold is also written, with its send time; none when null.</param>
+    public LatencyRecorder(SlowLog? slowLog = null)
+    {
+        _slowLog = slowLog;
+    }
+
     /// <summary>Records the time since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void RecordSince(long startTimestamp) => RecordNanoseconds((long)((Stopwatch.GetTimestamp() - startTimestamp) * _nanosecondsPerTick));
+    public void RecordSince(long startTimestamp)
+    {
+        var nanoseconds = (long)((Stopwatch.GetTimestamp() - startTimestamp) * _nanosecondsPerTick);
+        _slowLog?.Record(startTimestamp, nanoseconds);
+        RecordNanoseconds(nanoseconds);
+    }
 
     public void RecordNanoseconds(long nanoseconds) => _recorder.RecordValue(Math.Clamp(nanoseconds, 1, Highest));
 

@@ -39,4 +39,10 @@ internal sealed class RunOptions
     public int MaxConnectionsPerProcess { get; set; } = 8000;
 
     public ConnectorOptions Connector { get; set; } = new();
+
+    /// <summary>A file for every round trip slower than <see cref="SlowAbove"/>, with its send time; none when null.</summary>
+    public string? SlowLog { get; set; }
+
+    /// <summary>What counts as slow for <see cref="SlowLog"/>. Default 2 ms.</summary>
+    public TimeSpan SlowAbove { get; set; } = TimeSpan.FromMilliseconds(2);
 }

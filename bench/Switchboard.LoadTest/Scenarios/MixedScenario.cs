@@ -15,7 +15,7 @@ internal static class MixedScenario
 {
     public static async Task<ScenarioResult> RunAsync(ScenarioContext context, RelayOptions relay, IdleOptions idle)
     {
-        var recorder = new LatencyRecorder();
+        var recorder = new LatencyRecorder(context.SlowLog);
         var counters = new TrafficCounters();
         var engine = new RelayEngine(context, relay, recorder, counters);
         long failed = 0;

@@ -14,7 +14,7 @@ internal static class RelayScenario
 {
     public static async Task<ScenarioResult> RunAsync(ScenarioContext context, RelayOptions relay)
     {
-        var recorder = new LatencyRecorder();
+        var recorder = new LatencyRecorder(context.SlowLog);
         var counters = new TrafficCounters();
         var engine = new RelayEngine(context, relay, recorder, counters);
         long failed = 0;

@@ -22,7 +22,11 @@ internal sealed class ScenarioContext : IDisposable
         Dialect = LoadDialects.For(Target);
         Connector = new ClientConnector(Target, run.Connector);
         Stopping = stopping;
+        SlowLog = run.SlowLog is { } path ? new SlowLog(path, run.SlowAbove) : null;
     }
+
+    /// <summary>Where round trips slower than <see cref="RunOptions.SlowAbove"/> are written; none unless asked for.</summary>
+    public SlowLog? SlowLog { get; }
 
     public RunOptions Run { get; }
 
@@ -93,5 +97,9 @@ internal sealed class ScenarioContext : IDisposable
         Errors = Errors.Describe(),
     };
 
-    public void Dispose() => Connector.Dispose();
+    public void Dispose()
+    {
+        Connector.Dispose();
+        SlowLog?.Dispose();
+    }
 }
