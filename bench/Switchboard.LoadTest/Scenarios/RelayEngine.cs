@@ -72,7 +72,7 @@ internal sealed class RelayEngine
             pair.Start();
         }
 
-        if (_options.Rate > 0)
+        if (_options.Rate > 0 && pairs.Length > 0)
         {
             _pacing = PaceAsync(pairs);
         }
