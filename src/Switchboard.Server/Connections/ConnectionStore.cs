@@ -5,13 +5,14 @@ namespace Switchboard.Server.Connections;
 
 /// <summary>
 /// Every open connection, so the server can count them, sweep their deadlines and close them all at
-/// shutdown. Spread over a few shards so <see cref="ConnectionSweeper"/> can visit one slice per tick:
-/// with tens of thousands of connections, one pass over all of them at once is a pause long enough to
-/// show in a busy connection's latency.
+/// shutdown. Spread over shards so <see cref="ConnectionSweeper"/> can visit one slice per tick: with
+/// tens of thousands of connections, one pass over all of them at once is a pause long enough to show in
+/// a busy connection's latency, and the keep-alive pings it sends (and the pongs that answer them) come
+/// as one burst.
 /// </summary>
 internal sealed class ConnectionStore
 {
-    public const int ShardCount = 8;
+    public const int ShardCount = 32;
 
     private readonly ConcurrentDictionary<PeerConnection, byte>[] _shards =
         [.. Enumerable.Range(0, ShardCount).Select(_ => new ConcurrentDictionary<PeerConnection, byte>())];

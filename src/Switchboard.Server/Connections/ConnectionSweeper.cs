@@ -7,14 +7,17 @@ namespace Switchboard.Server.Connections;
 /// One timer for all connections. Every connection is asked, once per <see cref="Period"/>, to check its
 /// deadlines: a write that has taken longer than <see cref="SwitchboardOptions.SendTimeout"/>, a
 /// keep-alive ping gone unanswered, a close the client never completed. A timer per connection would cost
-/// every idle connection memory for the rare one that stalls. Each tick visits one shard of the
-/// <see cref="ConnectionStore"/>, so the work (and the pings it sends) is spread over the period instead
-/// of arriving as one burst.
+/// every idle connection memory for the rare one that stalls. Each tick visits one of the
+/// <see cref="ConnectionStore"/>'s 32 shards (several at the shortest periods), so the work and the pings
+/// it sends are spread over the period instead of arriving as one burst.
 /// </summary>
 internal sealed class ConnectionSweeper : IHostedService, IDisposable
 {
     private static readonly TimeSpan _minimumPeriod = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan _maximumPeriod = TimeSpan.FromSeconds(1);
+
+    // Timers do not fire much finer than a millisecond; below this, a tick visits several shards instead.
+    private static readonly TimeSpan _minimumTick = TimeSpan.FromMilliseconds(5);
 
     private readonly ConnectionStore _connections;
     private readonly TimeProvider _timeProvider;
@@ -27,15 +30,21 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
         _connections = connections;
         _timeProvider = timeProvider;
         Period = PeriodFor(options.Value);
+        (Tick, ShardsPerTick) = ScheduleFor(Period);
     }
 
     /// <summary>A deadline is noticed at most this long after it passes.</summary>
     public TimeSpan Period { get; }
 
+    /// <summary>How often the timer fires.</summary>
+    public TimeSpan Tick { get; }
+
+    /// <summary>Shards visited per tick: every shard is visited at least once per <see cref="Period"/>.</summary>
+    public int ShardsPerTick { get; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var tick = Period / ConnectionStore.ShardCount;
-        _timer = _timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).SweepNextShard(), this, tick, tick);
+        _timer = _timeProvider.CreateTimer(static state => ((ConnectionSweeper)state!).SweepNextShard(), this, Tick, Tick);
         return Task.CompletedTask;
     }
 
@@ -58,16 +67,30 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
         try
         {
             var now = _timeProvider.GetTimestamp();
-            var shard = _tick++ % ConnectionStore.ShardCount;
-            foreach (var connection in _connections.Shard(shard))
+            for (var i = 0; i < ShardsPerTick; i++)
             {
-                connection.Sweep(now);
+                var shard = _tick++ % ConnectionStore.ShardCount;
+                foreach (var connection in _connections.Shard(shard))
+                {
+                    connection.Sweep(now);
+                }
             }
         }
         finally
         {
             Volatile.Write(ref _sweeping, 0);
         }
+    }
+
+    internal static (TimeSpan Tick, int ShardsPerTick) ScheduleFor(TimeSpan period)
+    {
+        var tick = period / ConnectionStore.ShardCount;
+        if (tick >= _minimumTick)
+        {
+            return (tick, 1);
+        }
+
+        return (_minimumTick, (int)Math.Ceiling(ConnectionStore.ShardCount * _minimumTick.Ticks / (double)period.Ticks));
     }
 
     internal static TimeSpan PeriodFor(SwitchboardOptions options)
