@@ -9,8 +9,8 @@ namespace Switchboard.LoadTest.Scenarios;
 /// <summary>
 /// Drives relaying pairs: the first client sends a stamped candidate, the second echoes it back, and the
 /// first records the round trip. Closed loop (each echo sends the next, <see cref="RelayOptions.InFlight"/>
-/// at a time) or paced at <see cref="RelayOptions.Rate"/> round trips a second. Each client's sends come
-/// from one place only, because a WebSocket takes one send at a time.
+/// at a time) or paced at <see cref="RelayOptions.Rate"/> round trips a second by one clock for all pairs
+/// (<see cref="PaceAsync"/>). A client's messages come from one place only: the echo loop, or the clock.
 /// </summary>
 internal sealed class RelayEngine
 {

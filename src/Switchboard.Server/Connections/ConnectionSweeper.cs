@@ -23,7 +23,7 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
     private readonly TimeProvider _timeProvider;
     private ITimer? _timer;
     private int _sweeping;
-    private int _tick;
+    private int _nextShard;
 
     public ConnectionSweeper(ConnectionStore connections, TimeProvider timeProvider, IOptions<SwitchboardOptions> options)
     {
@@ -69,7 +69,10 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
             var now = _timeProvider.GetTimestamp();
             for (var i = 0; i < ShardsPerTick; i++)
             {
-                var shard = _tick++ % ConnectionStore.ShardCount;
+                // Wraps here rather than counting up forever: at the shortest period a running count would
+                // pass int.MaxValue within days and index a negative shard.
+                var shard = _nextShard;
+                _nextShard = (shard + 1) % ConnectionStore.ShardCount;
                 foreach (var connection in _connections.Shard(shard))
                 {
                     connection.Sweep(now);

@@ -39,7 +39,7 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
     private bool _closeRequested;
     private bool _closeSent;
     private long _sendStartedAt;
-    private long _closeDeadline;
+    private long _closeRequestedAt;
 
     public override bool IsClosing => Volatile.Read(ref _closeRequested);
 
@@ -106,7 +106,7 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
     private void QueueClose(WebSocketCloseStatus status, string reason)
     {
         Volatile.Write(ref _closeRequested, true);
-        _closeDeadline = _shared.TimeProvider.GetTimestamp();
+        _closeRequestedAt = _shared.TimeProvider.GetTimestamp();
         var close = CloseFrame(status, reason);
         (_queue ??= new Queue<OutboundMessage>(1)).Enqueue(close);
         _queuedBytes += close.Length;
@@ -331,7 +331,7 @@ internal sealed partial class FramedPeerConnection : IDeferredFlush
         bool closeExpired;
         lock (_sendLock)
         {
-            closeExpired = time.GetElapsedTime(_closeDeadline, now) > _shared.Options.CloseTimeout;
+            closeExpired = time.GetElapsedTime(_closeRequestedAt, now) > _shared.Options.CloseTimeout;
         }
 
         if (closeExpired)
