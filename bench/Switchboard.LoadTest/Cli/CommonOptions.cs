@@ -30,6 +30,11 @@ internal sealed class CommonOptions
 
     public Option<string?> Output { get; } = new("--output", "-o") { Description = "Write the result as JSON to this file" };
 
+    public Option<string?> ServerName { get; } = new("--server-name")
+    {
+        Description = "The name the result is filed under, e.g. baseline for a second Switchboard build or floor for a server that speaks the tutorial's protocol (default: the --server protocol's name)",
+    };
+
     public Option<string?> Label { get; } = new("--label") { Description = "The name the report groups this run under (default: the scenario)" };
 
     public Option<int?> Round { get; } = new("--round") { Description = "The round of an interleaved benchmark this run belongs to" };
@@ -54,7 +59,7 @@ internal sealed class CommonOptions
 
     public IEnumerable<Option> All =>
     [
-        Server, Target, ServerPid, Warmup, Duration, Output, Label, Round, NoProgress, SourceAddresses, ConnectConcurrency, MaxConnectionsPerProcess, SlowLog, SlowAbove, HardStop,
+        Server, ServerName, Target, ServerPid, Warmup, Duration, Output, Label, Round, NoProgress, SourceAddresses, ConnectConcurrency, MaxConnectionsPerProcess, SlowLog, SlowAbove, HardStop,
     ];
 
     public RunOptions Read(ParseResult result)
@@ -63,6 +68,7 @@ internal sealed class CommonOptions
         return new RunOptions
         {
             Server = server,
+            ServerName = result.GetValue(ServerName),
             Target = new Uri(result.GetValue(Target) ?? DefaultTarget(server)),
             ServerPid = result.GetValue(ServerPid),
             Warmup = result.GetValue(Warmup),

@@ -8,6 +8,9 @@ internal sealed class RunOptions
 {
     public ServerKind Server { get; set; } = ServerKind.Switchboard;
 
+    /// <summary>The name the result is filed under; the protocol's name (<see cref="Server"/>) when null.</summary>
+    public string? ServerName { get; set; }
+
     /// <summary>The server's WebSocket URL; loopback only.</summary>
     public Uri Target { get; set; } = new("ws://127.0.0.1:8080/");
 

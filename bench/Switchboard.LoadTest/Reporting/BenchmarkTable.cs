@@ -8,12 +8,19 @@ namespace Switchboard.LoadTest.Reporting;
 /// <summary>
 /// The benchmark's summary: for each metric, the median over rounds per server, and the median of the
 /// per-round ratios to the tutorial's server. Ratios are taken within a round because the machine's speed
-/// drifts between rounds; interleaving makes each round a fair comparison.
+/// drifts between rounds; interleaving makes each round a fair comparison. When the results hold a
+/// <see cref="Baseline"/> server (another Switchboard build, <c>bench/run.sh --baseline-ref</c>), each metric
+/// also gets switchboard ÷ baseline, the median of its per-round ratios in the same way.
 /// </summary>
 internal sealed class BenchmarkTable
 {
-    public const string Baseline = "tutorial";
-    private static readonly string[] _serverOrder = ["switchboard", Baseline, "peerjs"];
+    public const string Tutorial = "tutorial";
+
+    /// <summary>The Switchboard build the working tree (or <c>--switchboard-ref</c>) is compared with, run in the same rounds.</summary>
+    public const string Baseline = "baseline";
+
+    private const string Switchboard = "switchboard";
+    private static readonly string[] _serverOrder = [Switchboard, Baseline, Tutorial, "peerjs"];
 
     private BenchmarkTable(IReadOnlyList<string> servers, IReadOnlyList<MetricRow> rows, int rounds, IReadOnlyList<MemoryProjection> projections)
     {
@@ -49,29 +56,33 @@ internal sealed class BenchmarkTable
             var values = byServer.ToDictionary(s => s.Key, s => (IReadOnlyList<double>)[.. s.Value.OrderBy(v => v.Key).Select(v => v.Value)]);
             var medians = values.Where(v => v.Value.Count > 0).ToDictionary(v => v.Key, v => Median(v.Value));
             var ratios = new Dictionary<string, double>();
-            if (metric.CompareToTutorial && byServer.TryGetValue(Baseline, out var baseline))
+            if (metric.CompareToTutorial && byServer.TryGetValue(Tutorial, out var tutorial))
             {
                 foreach (var (server, rounds) in byServer)
                 {
-                    var perRound = rounds.Where(r => baseline.TryGetValue(r.Key, out var b) && b > 0).Select(r => r.Value / baseline[r.Key]).ToList();
-                    if (server != Baseline && perRound.Count > 0)
+                    var perRound = PerRoundRatios(rounds, tutorial);
+                    if (server != Tutorial && perRound.Count > 0)
                     {
                         ratios[server] = Median(perRound);
                     }
                 }
             }
 
+            List<double> toBaseline = metric.CompareToTutorial && byServer.TryGetValue(Switchboard, out var switchboard) && byServer.TryGetValue(Baseline, out var baseline)
+                ? PerRoundRatios(switchboard, baseline)
+                : [];
+
             bool? holds = null;
-            if (metric.RatioHolds is { } ratioHolds && ratios.TryGetValue("switchboard", out var ratio))
+            if (metric.RatioHolds is { } ratioHolds && ratios.TryGetValue(Switchboard, out var ratio))
             {
                 holds = ratioHolds(ratio);
             }
-            else if (metric.ValueHolds is { } valueHolds && medians.TryGetValue("switchboard", out var value))
+            else if (metric.ValueHolds is { } valueHolds && medians.TryGetValue(Switchboard, out var value))
             {
                 holds = valueHolds(value);
             }
 
-            rows.Add(new MetricRow(metric, values, medians, ratios, holds));
+            rows.Add(new MetricRow(metric, values, medians, ratios, holds, toBaseline, toBaseline.Count > 0 ? Median(toBaseline) : null));
         }
 
         var projections = new List<MemoryProjection>();
@@ -89,7 +100,7 @@ internal sealed class BenchmarkTable
 
     public void Print()
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"medians of {Rounds} round{(Rounds == 1 ? "" : "s")}; ratios to the {Baseline} server are medians of per-round ratios");
+        var table = new Table().Border(TableBorder.Rounded).Title(Title);
         table.AddColumn("metric");
         foreach (var server in Servers)
         {
@@ -98,7 +109,12 @@ internal sealed class BenchmarkTable
 
         foreach (var server in RatioServers)
         {
-            table.AddColumn(new TableColumn($"{server} ÷ {Baseline}").RightAligned());
+            table.AddColumn(new TableColumn($"{server} ÷ {Tutorial}").RightAligned());
+        }
+
+        if (HasBaseline)
+        {
+            table.AddColumn(new TableColumn(BaselineColumn).RightAligned());
         }
 
         table.AddColumn("target");
@@ -108,6 +124,11 @@ internal sealed class BenchmarkTable
             var cells = new List<string> { Markup.Escape(row.Metric.Name) };
             cells.AddRange(Servers.Select(s => row.Medians.TryGetValue(s, out var v) ? Format(v, row.Metric.Decimals) : "–"));
             cells.AddRange(RatioServers.Select(s => row.RatiosToTutorial.TryGetValue(s, out var r) ? $"{r:0.00}×" : "–"));
+            if (HasBaseline)
+            {
+                cells.Add(BaselineRatio(row));
+            }
+
             cells.Add(Markup.Escape(row.Metric.Target ?? ""));
             cells.Add(row.Holds switch { true => "[green]yes[/]", false => "[red]no[/]", null => "" });
             table.AddRow([.. cells]);
@@ -123,14 +144,14 @@ internal sealed class BenchmarkTable
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.Append("| metric | ").AppendJoin(" | ", Servers).Append(" | ")
-            .AppendJoin(" | ", RatioServers.Select(s => $"{s} ÷ {Baseline}")).AppendLine(" | target | holds |");
-        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", Servers.Count + RatioServers.Count))).AppendLine("---|---|");
+        var ratioColumns = RatioServers.Select(s => $"{s} ÷ {Tutorial}").Concat(HasBaseline ? [BaselineColumn] : []).ToList();
+        text.Append("| metric | ").AppendJoin(" | ", Servers.Concat(ratioColumns)).AppendLine(" | target | holds |");
+        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", Servers.Count + ratioColumns.Count))).AppendLine("---|---|");
         foreach (var row in Rows)
         {
+            var ratioCells = RatioServers.Select(s => row.RatiosToTutorial.TryGetValue(s, out var r) ? $"{r:0.00}×" : "–").Concat(HasBaseline ? [BaselineRatio(row)] : []);
             text.Append("| ").Append(row.Metric.Name).Append(" | ")
-                .AppendJoin(" | ", Servers.Select(s => row.Medians.TryGetValue(s, out var v) ? Format(v, row.Metric.Decimals) : "–")).Append(" | ")
-                .AppendJoin(" | ", RatioServers.Select(s => row.RatiosToTutorial.TryGetValue(s, out var r) ? $"{r:0.00}×" : "–")).Append(" | ")
+                .AppendJoin(" | ", Servers.Select(s => row.Medians.TryGetValue(s, out var v) ? Format(v, row.Metric.Decimals) : "–").Concat(ratioCells)).Append(" | ")
                 .Append(row.Metric.Target ?? "").Append(" | ")
                 .Append(row.Holds switch { true => "yes", false => "**no**", null => "" }).AppendLine(" |");
         }
@@ -147,19 +168,38 @@ internal sealed class BenchmarkTable
         }
 
         text.AppendLine().AppendLine("Per round (in order):").AppendLine();
-        text.Append("| metric | ").AppendJoin(" | ", Servers).AppendLine(" |");
-        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", Servers.Count))).AppendLine();
+        text.Append("| metric | ").AppendJoin(" | ", Servers).Append(HasBaseline ? $" | {BaselineColumn}" : "").AppendLine(" |");
+        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", Servers.Count + (HasBaseline ? 1 : 0)))).AppendLine();
         foreach (var row in Rows)
         {
             text.Append("| ").Append(row.Metric.Name).Append(" | ")
-                .AppendJoin(" | ", Servers.Select(s => row.Values.TryGetValue(s, out var v) && v.Count > 0 ? string.Join(" / ", v.Select(x => Format(x, row.Metric.Decimals))) : "–"))
-                .AppendLine(" |");
+                .AppendJoin(" | ", Servers.Select(s => row.Values.TryGetValue(s, out var v) && v.Count > 0 ? string.Join(" / ", v.Select(x => Format(x, row.Metric.Decimals))) : "–"));
+            if (HasBaseline)
+            {
+                text.Append(" | ").Append(row.RatiosToBaselinePerRound.Count > 0 ? string.Join(" / ", row.RatiosToBaselinePerRound.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture))) : "–");
+            }
+
+            text.AppendLine(" |");
         }
 
         return text.ToString();
     }
 
-    private List<string> RatioServers => [.. Servers.Where(s => s != Baseline && Rows.Any(r => r.RatiosToTutorial.ContainsKey(s)))];
+    private const string BaselineColumn = $"{Switchboard} ÷ {Baseline}";
+
+    private List<string> RatioServers => [.. Servers.Where(s => s != Tutorial && Rows.Any(r => r.RatiosToTutorial.ContainsKey(s)))];
+
+    private bool HasBaseline => Rows.Any(r => r.RatioToBaseline is not null);
+
+    private string Title =>
+        $"medians of {Rounds} round{(Rounds == 1 ? "" : "s")}; ratios to the {Tutorial} server{(HasBaseline ? $" and {BaselineColumn}" : "")} are medians of per-round ratios";
+
+    /// <summary>Three decimals: this column is read against tolerances of a few per cent.</summary>
+    private static string BaselineRatio(MetricRow row) => row.RatioToBaseline is { } ratio ? ratio.ToString("0.000", CultureInfo.InvariantCulture) + "×" : "–";
+
+    /// <summary>Each round's value ÷ the reference's value in the same round, in round order; rounds missing either, or with a reference of 0, are left out.</summary>
+    private static List<double> PerRoundRatios(Dictionary<int, double> rounds, Dictionary<int, double> reference) =>
+        [.. rounds.OrderBy(r => r.Key).Where(r => reference.TryGetValue(r.Key, out var b) && b > 0).Select(r => r.Value / reference[r.Key])];
 
     private static string Format(double value, int decimals) => value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 

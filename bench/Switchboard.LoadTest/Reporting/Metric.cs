@@ -5,7 +5,8 @@ namespace Switchboard.LoadTest.Reporting;
 /// <summary>
 /// One row of the benchmark table: which runs it reads (by label), what figure, and the target of issue 4
 /// it is judged against, if any. A target is on the ratio to the tutorial's server, or on the value itself.
-/// <see cref="CompareToTutorial"/> is off for context figures (counts, utilisation, noise) whose ratio means nothing.
+/// <see cref="CompareToTutorial"/> is off for context figures (counts, utilisation, noise) whose ratio means nothing;
+/// it also decides whether the row gets switchboard ÷ baseline when a second Switchboard build ran.
 /// </summary>
 internal sealed record Metric(
     string Name,

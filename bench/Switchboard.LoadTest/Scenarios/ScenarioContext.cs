@@ -45,7 +45,10 @@ internal sealed class ScenarioContext : IDisposable
 
     public int? ServerPid => Target.ProcessId;
 
-    public string ServerName => Target.Kind switch
+    /// <summary>The name the result is filed under: <c>--server-name</c>, or else the protocol's name.</summary>
+    public string ServerName => string.IsNullOrWhiteSpace(Run.ServerName) ? ProtocolName : Run.ServerName;
+
+    private string ProtocolName => Target.Kind switch
     {
         ServerKind.Switchboard => "switchboard",
         ServerKind.Tutorial => "tutorial",
