@@ -4,11 +4,13 @@
 # Each server runs pinned to CPU 0 and the load generator to CPU 1. Every scenario is run against every
 # server in turn, round after round (the order of the servers rotates each round), and each run gets a
 # fresh server process. The machine's speed drifts between runs, so the report compares medians and
-# per-round ratios to the tutorial's server rather than absolute numbers.
+# per-round ratios to the tutorial's server rather than absolute numbers. With --baseline-ref, a second
+# Switchboard build runs in the same rounds as the server "baseline", and the report adds switchboard ÷ baseline.
 #
 #   bench/run.sh                 # the full run: 3 rounds, ~17 minutes
 #   bench/run.sh --quick         # a smoke run: 1 round, small sizes, ~3 minutes
 #   bench/run.sh --scenarios relay,idle --servers switchboard,tutorial --rounds 5
+#   bench/run.sh --baseline-ref main --scenarios relay,saturation,idle --servers switchboard --rounds 5
 #
 # Results (one JSON per run, logs, and the table as text and Markdown) go to bench/results/<time>/.
 set -euo pipefail
@@ -28,15 +30,17 @@ warmup=10s
 duration=8s
 build=1
 switchboard_ref=""
+baseline_ref=""
 switchboard_env=""
 out=""
 sb_port=${SWITCHBOARD_BENCH_PORT:-18080}
 tutorial_port=${TUTORIAL_BENCH_PORT:-18081}
 peerjs_port=${PEERJS_BENCH_PORT:-18082}
 floor_port=${FLOOR_BENCH_PORT:-18083}
+baseline_port=${BASELINE_BENCH_PORT:-18084}
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   cat <<EOF
 
 Options:
@@ -44,7 +48,8 @@ Options:
   --rounds N               rounds of the whole set (default $rounds)
   --scenarios LIST         of idle,relay,saturation,paced,setup,fanout,mixed (default: all)
   --servers LIST           of switchboard,tutorial,peerjs (default: all), and floor: the kernel floor
-                           (bench/peers/floor-server), relay/saturation/paced/mixed only, never by default
+                           (bench/peers/floor-server), relay/saturation/paced/mixed only, never by default;
+                           and baseline (see --baseline-ref)
   --idle-connections N     for the idle scenario (default $idle_connections)
   --mixed-idle N           idle connections of the mixed scenario (default $mixed_idle)
   --mixed-pairs N          relaying pairs of the mixed scenario (default $mixed_pairs)
@@ -53,7 +58,12 @@ Options:
   --out DIR                results folder (default bench/results/<time>)
   --switchboard-ref REF    benchmark Switchboard as committed at REF (git archive into the results
                            folder) instead of the working tree, e.g. HEAD or a branch to compare
-  --switchboard-env "K=V …" extra environment for Switchboard, e.g. "DOTNET_gcServer=0" to try a setting
+  --baseline-ref REF       also benchmark Switchboard as committed at REF, as the server "baseline": exported
+                           and built like --switchboard-ref, started exactly like switchboard (same environment
+                           and flags, port BASELINE_BENCH_PORT, default $baseline_port), run in every scenario
+                           switchboard runs; added to --servers if not listed. The table gets a column
+                           switchboard ÷ baseline (median of per-round ratios), e.g. main before a change
+  --switchboard-env "K=V …" extra environment for Switchboard (and the baseline), e.g. "DOTNET_gcServer=0"
   --no-build               use the existing Release build
 EOF
 }
@@ -72,6 +82,7 @@ while (($#)); do
     --hold) hold=$2; shift ;;
     --out) out=$2; shift ;;
     --switchboard-ref) switchboard_ref=$2; shift ;;
+    --baseline-ref) baseline_ref=$2; shift ;;
     --switchboard-env) switchboard_env=$2; shift ;;
     --no-build) build=0 ;;
     -h|--help) usage; exit 0 ;;
@@ -79,6 +90,14 @@ while (($#)); do
   esac
   shift
 done
+
+if [[ -n $baseline_ref ]]; then
+  git -C "$root" rev-parse --verify --quiet "$baseline_ref^{commit}" >/dev/null || { echo "run.sh: --baseline-ref $baseline_ref is not a commit" >&2; exit 2; }
+  [[ ,$servers, == *,baseline,* ]] || servers=$servers,baseline
+elif [[ ,$servers, == *,baseline,* ]]; then
+  echo "run.sh: the server baseline needs --baseline-ref REF" >&2
+  exit 2
+fi
 
 out=${out:-$bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out/logs"
@@ -109,13 +128,22 @@ if (( $(nproc) < 2 )); then
   exit 1
 fi
 
+# A read-only export of the committed tree at $1 into $2: nothing in the repository changes.
+export_ref() {
+  mkdir -p "$2"
+  git -C "$root" archive "$1" src Directory.Build.props Directory.Packages.props global.json .editorconfig | tar -x -C "$2"
+}
+
 switchboard_root=$root
 if [[ -n $switchboard_ref ]]; then
-  # A read-only export of the committed tree: nothing in the repository changes.
   switchboard_root=$out/switchboard-$(git -C "$root" rev-parse --short "$switchboard_ref")
-  mkdir -p "$switchboard_root"
-  git -C "$root" archive "$switchboard_ref" src Directory.Build.props Directory.Packages.props global.json .editorconfig | tar -x -C "$switchboard_root"
+  export_ref "$switchboard_ref" "$switchboard_root"
   build=1
+fi
+baseline_root=""
+if [[ -n $baseline_ref ]]; then
+  baseline_root=$out/baseline-$(git -C "$root" rev-parse --short "$baseline_ref")
+  export_ref "$baseline_ref" "$baseline_root"
 fi
 
 if ((build)); then
@@ -123,17 +151,24 @@ if ((build)); then
   dotnet build -c Release "$switchboard_root/src/Switchboard.Host" -v quiet -nologo >"$out/logs/build.log" 2>&1 || { cat "$out/logs/build.log"; exit 1; }
   dotnet build -c Release "$bench/Switchboard.LoadTest" -v quiet -nologo >>"$out/logs/build.log" 2>&1 || { cat "$out/logs/build.log"; exit 1; }
 fi
+if [[ -n $baseline_root ]]; then
+  # A fresh export: built whatever --no-build says.
+  echo "building the baseline (Release)…"
+  dotnet build -c Release "$baseline_root/src/Switchboard.Host" -v quiet -nologo >>"$out/logs/build.log" 2>&1 || { cat "$out/logs/build.log"; exit 1; }
+fi
 "$bench/peers/install.sh" >"$out/logs/install.log" 2>&1 || { cat "$out/logs/install.log"; exit 1; }
 
 switchboard_dll=$switchboard_root/src/Switchboard.Host/bin/Release/net10.0/switchboard.dll
+baseline_dll=${baseline_root:+$baseline_root/src/Switchboard.Host/bin/Release/net10.0/switchboard.dll}
 loadtest_dll=$bench/Switchboard.LoadTest/bin/Release/net10.0/switchboard-loadtest.dll
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$sb_port" "$tutorial_port" "$peerjs_port")
 [[ ,$servers, != *,floor,* ]] || ports+=("$floor_port")
+[[ ,$servers, != *,baseline,* ]] || ports+=("$baseline_port")
 for port in "${ports[@]}"; do
   if port_in_use "$port"; then
-    echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT / FLOOR_BENCH_PORT" >&2
+    echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT / FLOOR_BENCH_PORT / BASELINE_BENCH_PORT" >&2
     exit 1
   fi
 done
@@ -145,22 +180,33 @@ done
   else
     echo "switchboard: working tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet -- src 2>/dev/null || echo ' with uncommitted changes in src/')"
   fi
+  [[ -z $baseline_ref ]] || echo "baseline: $baseline_ref = $(git -C "$root" rev-parse --short "$baseline_ref") (exported; started like switchboard)"
   echo "cpus: $(nproc); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "dotnet: $(dotnet --version); node: $(node --version)"
   echo "rounds: $rounds; scenarios: $scenarios; servers: $servers"
   echo "idle connections: $idle_connections; hold: $hold; warmup: $warmup; duration: $duration"
   echo "mixed: $mixed_pairs pairs at $mixed_rate round trips/s each + $mixed_idle idle"
-  [[ -z $switchboard_env ]] || echo "switchboard environment: $switchboard_env"
+  [[ -z $switchboard_env ]] || echo "switchboard environment: $switchboard_env${baseline_ref:+ (baseline too)}"
 } | tee "$out/environment.txt"
+
+# Switchboard and the baseline are started the same way; only the build and the port differ.
+start_switchboard() {
+  local dll=$1 port=$2
+  # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
+  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 $switchboard_env \
+    taskset -c 0 dotnet "$dll" --urls "http://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
+}
 
 start_server() {
   local server=$1 port
   case $server in
     switchboard)
       port=$sb_port
-      # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
-      env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 $switchboard_env \
-        taskset -c 0 dotnet "$switchboard_dll" --urls "http://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
+      start_switchboard "$switchboard_dll" "$port"
+      ;;
+    baseline)
+      port=$baseline_port
+      start_switchboard "$baseline_dll" "$port"
       ;;
     tutorial)
       port=$tutorial_port
@@ -175,6 +221,10 @@ start_server() {
     floor)
       port=$floor_port
       taskset -c 0 "$bench/peers/floor-server/floor-server" "$port" >"$log_base.server.log" 2>&1 &
+      ;;
+    *)
+      echo "run.sh: unknown server $server" >&2
+      return 1
       ;;
   esac
   server_pid=$!
@@ -196,6 +246,7 @@ target_url() {
 }
 
 # The load generator's arguments for one scenario; empty when the scenario does not apply to the server.
+# The baseline is a Switchboard build and runs whatever switchboard runs.
 scenario_args() {
   local scenario=$1 server=$2
   local windows=(--warmup "$warmup" --duration "$duration")
@@ -207,8 +258,8 @@ scenario_args() {
     saturation) echo relay --pairs 100 --in-flight 8 "${windows[@]}" ;;
     paced) echo relay --pairs 50 --in-flight 1 --rate 20 "${windows[@]}" ;;
     setup) echo setup --concurrency 16 "${windows[@]}" ;;
-    fanout-*) [[ $server == switchboard ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
-    mixed) [[ $server == @(switchboard|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
+    fanout-*) [[ $server == @(switchboard|baseline) ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
+    mixed) [[ $server == @(switchboard|baseline|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
   esac
   return 0
 }
@@ -224,16 +275,21 @@ run_cell() {
     return 0
   fi
   local rc=0
+  # The floor server speaks the tutorial's protocol and the baseline Switchboard's; --server-name files
+  # their results under their own names for the report.
+  local dialect=$server
+  case $server in
+    floor) dialect=tutorial ;;
+    baseline) dialect=switchboard ;;
+  esac
   # shellcheck disable=SC2086 # $args is a list of words by construction
   timeout --kill-after=15s 900s taskset -c 1 dotnet "$loadtest_dll" $args \
-    --server "${server/#floor/tutorial}" --target "$(target_url "$server")" --server-pid "$server_pid" \
+    --server "$dialect" --server-name "$server" --target "$(target_url "$server")" --server-pid "$server_pid" \
     --label "$scenario" --round "$round" --no-progress \
     --output "$out/round$round/$scenario-$server.json" >"$log_base.load.log" 2>&1 &
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
-  # The floor server speaks the tutorial's protocol; its result is filed under its own name for the report.
-  [[ $server != floor ]] || sed -i '0,/"server": "tutorial"/s//"server": "floor"/' "$out/round$round/$scenario-$server.json" 2>/dev/null || true
   stop_process "$server_pid"
   server_pid=""
   case $rc in
