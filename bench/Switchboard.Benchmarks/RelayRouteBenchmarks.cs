@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Server;
@@ -12,8 +11,8 @@ namespace Switchboard.Benchmarks;
 /// <summary>
 /// One relayed message through the whole server-side path short of the network: the native dialect
 /// parses it, finds the sender's room, formats it once, queues it on each recipient's single writer,
-/// and the writer frames it onto a WebSocket over <see cref="Stream.Null"/> (which completes at once,
-/// so the drain runs synchronously and every cost lands in the measured call).
+/// and the writer writes the frame to a transport that takes every byte at once (so every cost of the
+/// connection's writer lands in the measured call, none of the kernel's).
 /// </summary>
 [MemoryDiagnoser]
 public class RelayRouteBenchmarks
@@ -32,6 +31,8 @@ public class RelayRouteBenchmarks
     {
         var core = new SignalingCore(Microsoft.Extensions.Options.Options.Create(_options), new ServerMessages(_options), NullLogger<SignalingCore>.Instance);
         _dialect = new NativeDialect(core, _options);
+        var options = Microsoft.Extensions.Options.Options.Create(_options);
+        _factory = new PeerConnectionFactory(options, _dialect, new ConnectionStore(), new ReceiveBufferBudget(options), TimeProvider.System, NullLoggerFactory.Instance);
         _sender = Connect();
         core.CreateRoom(_sender, RoomSize);
         var room = _sender.Rooms[0];
@@ -50,13 +51,34 @@ public class RelayRouteBenchmarks
     [Benchmark]
     public void Offer4kB() => _dialect.OnText(_sender, _offer);
 
-    private WebSocketPeerConnection Connect() => new(
-        WebSocket.CreateFromStream(Stream.Null, new WebSocketCreationOptions { IsServer = true }),
-        _dialect,
-        _options,
-        _connections,
-        TimeProvider.System,
-        NullLogger.Instance);
+    private PeerConnection Connect()
+    {
+        var connection = _factory.Create(new NullTransport());
+        connection.Start();
+        return connection;
+    }
 
-    private readonly ConnectionStore _connections = new();
+    private PeerConnectionFactory _factory = null!;
+
+    /// <summary>Takes every byte at once, as a socket with room would.</summary>
+    private sealed class NullTransport : IPeerTransport
+    {
+        public int Write(ReadOnlySpan<byte> bytes) => bytes.Length;
+
+        public void SetReceiving(bool receiving)
+        {
+        }
+
+        public void ScheduleReceive()
+        {
+        }
+
+        public void Shutdown(bool handshakeComplete)
+        {
+        }
+
+        public void Abort()
+        {
+        }
+    }
 }

@@ -28,8 +28,26 @@ public sealed class SwitchboardOptions
     /// <summary>Bytes that may wait to be written to one connection before it is closed as a slow consumer (4008). Default 1 MiB.</summary>
     public int SendQueueByteLimit { get; set; } = 1024 * 1024;
 
-    /// <summary>Longest time one WebSocket send may take before the connection is dropped as a slow consumer. Default 10 s.</summary>
+    /// <summary>
+    /// How long a client may take to catch up with what is sent to it: counted from the first write it
+    /// could not take at once until everything queued for it has been written, however little it reads
+    /// meanwhile. Past it the connection is dropped as a slow consumer. Default 10 s.
+    /// </summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Bytes all connections together may hold for messages that have not completely arrived (partial
+    /// frames and fragmented messages); each such buffer grows with the bytes that arrived, never with
+    /// what a frame header announces. A connection that needs more while the limit is reached is closed
+    /// with 1013 (try again later). Default 32 MiB; at least twice <see cref="MaxMessageSize"/>.
+    /// </summary>
+    public long PartialMessageByteLimit { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Frames one connection may have handled before the other connections served by the same thread get
+    /// their turn; the rest waits, unread from the socket, for the next turn. Default 64.
+    /// </summary>
+    public int FramesPerTurn { get; set; } = 64;
 
     /// <summary>Interval of the server's WebSocket pings. Default 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

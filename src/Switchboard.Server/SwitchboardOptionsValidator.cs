@@ -24,6 +24,8 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.MaxRoomsPerConnection is >= 1 and <= 10_000, $"MaxRoomsPerConnection must be between 1 and 10000 (was {options.MaxRoomsPerConnection}).");
         Require(options.SendQueueLimit >= 1, $"SendQueueLimit must be at least 1 (was {options.SendQueueLimit}).");
         Require(options.SendQueueByteLimit >= options.MaxMessageSize, $"SendQueueByteLimit must be at least MaxMessageSize ({options.MaxMessageSize}) so one largest message fits (was {options.SendQueueByteLimit}).");
+        Require(options.PartialMessageByteLimit >= 2L * options.MaxMessageSize, $"PartialMessageByteLimit must be at least twice MaxMessageSize ({2L * options.MaxMessageSize}) so one largest message can arrive in pieces (was {options.PartialMessageByteLimit}).");
+        Require(options.FramesPerTurn is >= 1 and <= 65_536, $"FramesPerTurn must be between 1 and 65536 (was {options.FramesPerTurn}).");
         Require(options.SendTimeout > TimeSpan.Zero, $"SendTimeout must be positive (was {options.SendTimeout}).");
         Require(options.KeepAliveInterval > TimeSpan.Zero, $"KeepAliveInterval must be positive (was {options.KeepAliveInterval}).");
         Require(options.KeepAliveTimeout > TimeSpan.Zero, $"KeepAliveTimeout must be positive (was {options.KeepAliveTimeout}).");

@@ -1,11 +1,10 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Server.Connections;
 
-internal abstract partial class PeerConnection
+internal sealed partial class PeerConnection
 {
-    private protected static partial class Log
+    private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Peer {PeerId} connected", EventName = "Connected")]
         public static partial void Connected(ILogger logger, string peerId);
@@ -13,20 +12,17 @@ internal abstract partial class PeerConnection
         [LoggerMessage(2, LogLevel.Debug, "Peer {PeerId} disconnected", EventName = "Disconnected")]
         public static partial void Disconnected(ILogger logger, string peerId);
 
-        [LoggerMessage(3, LogLevel.Debug, "Peer {PeerId}: receive ended ({Error}): {Message}", EventName = "ReceiveEnded")]
-        public static partial void ReceiveEnded(ILogger logger, string peerId, WebSocketError error, string message);
-
         [LoggerMessage(4, LogLevel.Information, "Peer {PeerId} sent a message larger than {Limit} bytes; closing with 1009", EventName = "MessageTooBig")]
         public static partial void MessageTooBig(ILogger logger, string peerId, int limit);
 
         [LoggerMessage(5, LogLevel.Warning, "Peer {PeerId} is not reading: more than {Messages} messages or {Bytes} bytes queued; closing with 4008", EventName = "SlowConsumer")]
         public static partial void SlowConsumer(ILogger logger, string peerId, int messages, int bytes);
 
-        [LoggerMessage(6, LogLevel.Warning, "Peer {PeerId}: a send took longer than {Timeout}; dropping the connection", EventName = "SendTimedOut")]
+        [LoggerMessage(6, LogLevel.Warning, "Peer {PeerId} did not take what was sent to it within {Timeout}; dropping the connection", EventName = "SendTimedOut")]
         public static partial void SendTimedOut(ILogger logger, string peerId, TimeSpan timeout);
 
-        [LoggerMessage(7, LogLevel.Debug, "Peer {PeerId}: send failed: {Message}", EventName = "SendFailed")]
-        public static partial void SendFailed(ILogger logger, string peerId, string message);
+        [LoggerMessage(7, LogLevel.Debug, "Peer {PeerId}: the connection broke while writing to it", EventName = "SendFailed")]
+        public static partial void SendFailed(ILogger logger, string peerId);
 
         [LoggerMessage(8, LogLevel.Error, "Peer {PeerId}: handling a message failed; closing this connection with 1011", EventName = "HandlerFailed")]
         public static partial void HandlerFailed(ILogger logger, string peerId, Exception exception);
@@ -39,5 +35,8 @@ internal abstract partial class PeerConnection
 
         [LoggerMessage(11, LogLevel.Information, "Peer {PeerId} did not answer a keep-alive ping within {Timeout}; dropping the connection", EventName = "KeepAliveTimedOut")]
         public static partial void KeepAliveTimedOut(ILogger logger, string peerId, TimeSpan timeout);
+
+        [LoggerMessage(12, LogLevel.Warning, "Peer {PeerId}: incomplete messages of all clients already hold {Limit} bytes; closing with 1013", EventName = "PartialMessagesOverBudget")]
+        public static partial void PartialMessagesOverBudget(ILogger logger, string peerId, long limit);
     }
 }

@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
@@ -6,19 +6,49 @@ using Switchboard.Server.Rooms;
 namespace Switchboard.Server.Connections;
 
 /// <summary>
-/// One signaling client, as the core and the dialects see it: an id, the rooms it is in, and a single
-/// writer that never blocks its caller. How the bytes travel is the subclass's business:
-/// <see cref="WebSocketPeerConnection"/> over .NET's WebSocket (the HTTP pipeline), or
-/// <c>Transport.FramedPeerConnection</c> straight on an epoll-driven socket.
+/// One signaling client: the only object that holds its state, and every rule about it, whichever way it
+/// arrived. The core and the dialects see its id, its rooms and <see cref="Send"/>; below it an
+/// <see cref="IPeerTransport"/> only moves bytes. Above both ways in, once: RFC 6455 framing and its
+/// limits (PeerConnection.Receive.cs), the bounded single writer and the slow-consumer rule
+/// (PeerConnection.Send.cs), keep-alive, the close handshake and the 1011 catch.
 /// </summary>
-internal abstract partial class PeerConnection
+/// <remarks>
+/// <para>
+/// Threads: received bytes are handled on the transport's receiving thread, one call at a time (for the
+/// direct path the socket's epoll loop). <see cref="Send"/>, <see cref="RequestClose"/> and
+/// <see cref="Abort"/> may come from any thread; sending is serialised by the send lock. The transport
+/// reports the end once, on the receiving thread, and only then is receive state released.
+/// </para>
+/// <para>
+/// The close handshake, as <see cref="ClosePhase"/> records it:
+/// <code>
+///   Open ──RequestClose / protocol error / slow consumer──► Closing ──close frame written──► CloseSent
+///     │                                                       │                              │
+///     └── client's close: answered with its status ──────────►┘   client's close or hang-up, ─┴─► Ended
+///                                                                 or CloseTimeout (abort)
+///   any phase ── hang-up, reset, keep-alive or send time-out (abort) ─────────────────────────► Ended
+/// </code>
+/// After a protocol error the rest of the input cannot be framed and is dropped unread; otherwise frames
+/// are still read while closing, to find the client's close.
+/// </para>
+/// An idle connection holds this object and its transport's; no buffer, no timer, no task.
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "Owns no disposable: the transport owns the socket or stream.")]
+internal sealed partial class PeerConnection
 {
+    private readonly IPeerTransport _transport;
+    private readonly PeerConnectionFactory _shared;
     private List<Room>? _rooms;
+    private long _lastHeard;
+    private long _pingSentAt;
 
-    protected PeerConnection()
+    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared)
     {
+        _transport = transport;
+        _shared = shared;
         Id = IdGenerator.NewId();
         IdUtf8 = Encoding.UTF8.GetBytes(Id);
+        _lastHeard = shared.TimeProvider.GetTimestamp();
     }
 
     public string Id { get; }
@@ -31,11 +61,18 @@ internal abstract partial class PeerConnection
     /// <summary>Which slice of <see cref="ConnectionStore"/> holds this connection.</summary>
     public int StoreShard { get; set; }
 
-    /// <summary>True once a close has been requested; nothing more is sent after that.</summary>
-    public abstract bool IsClosing { get; }
+    /// <summary>How far the close handshake has come.</summary>
+    public ClosePhase Phase => _phase;
 
-    /// <summary>Queues <paramref name="message"/> for this connection (taking a reference of its own). Never blocks, never throws.</summary>
-    public abstract void Send(OutboundMessage message);
+    /// <summary>True once a close has been requested (or the connection has ended); nothing more is sent after that.</summary>
+    public bool IsClosing => Phase != ClosePhase.Open;
+
+    /// <summary>The transport can deliver events: the connection is counted and its bytes handled from now on.</summary>
+    public void Start()
+    {
+        _shared.Connections.Add(this);
+        Log.Connected(_shared.Logger, Id);
+    }
 
     /// <summary>Sends a message this caller owns and no one else will send.</summary>
     public void SendOwned(OutboundMessage message)
@@ -44,16 +81,93 @@ internal abstract partial class PeerConnection
         message.Release();
     }
 
-    /// <summary>Closes with <paramref name="status"/> after what is already queued has been written.</summary>
-    public abstract void RequestClose(WebSocketCloseStatus status, string reason);
-
-    /// <summary>Drops the connection without a close handshake.</summary>
-    public abstract void Abort();
+    /// <summary>Drops the connection without a close handshake; its rooms hear of it. Any thread.</summary>
+    public void Abort() => _transport.Abort();
 
     /// <summary>
     /// Called about every quarter of the shortest timeout by <see cref="ConnectionSweeper"/>, one timer for
-    /// all connections: the connection checks its own deadlines (a stuck write, keep-alive, a close the
-    /// client never answered) so that no idle connection carries a timer of its own.
+    /// all connections: a backlog the client has not taken within SendTimeout, a close it never answered,
+    /// keep-alive. No connection carries a timer of its own.
     /// </summary>
-    public abstract void Sweep(long now);
+    public void Sweep(long now)
+    {
+        var phase = Phase;
+        if (phase == ClosePhase.Ended)
+        {
+            return;
+        }
+
+        var options = _shared.Options;
+        var time = _shared.TimeProvider;
+        var backlogSince = Volatile.Read(ref _backlogSince);
+        if (backlogSince != 0 && time.GetElapsedTime(backlogSince, now) > options.SendTimeout)
+        {
+            // Progress over time, not one write: a client that reads a trickle still has to catch up.
+            Log.SendTimedOut(_shared.Logger, Id, options.SendTimeout);
+            Abort();
+            return;
+        }
+
+        if (phase != ClosePhase.Open)
+        {
+            if (time.GetElapsedTime(Volatile.Read(ref _closeRequestedAt), now) > options.CloseTimeout)
+            {
+                Abort();
+            }
+
+            return;
+        }
+
+        var heard = Volatile.Read(ref _lastHeard);
+        var pingSentAt = _pingSentAt;
+        if (pingSentAt != 0)
+        {
+            if (heard >= pingSentAt)
+            {
+                _pingSentAt = 0;
+            }
+            else if (time.GetElapsedTime(pingSentAt, now) > options.KeepAliveTimeout)
+            {
+                Log.KeepAliveTimedOut(_shared.Logger, Id, options.KeepAliveTimeout);
+                Abort();
+            }
+        }
+        else if (time.GetElapsedTime(heard, now) >= options.KeepAliveInterval - PingEarly(options.KeepAliveInterval))
+        {
+            // Anything the client sends counts as a sign of life; only a quiet connection is pinged.
+            _pingSentAt = now;
+            QueuePing();
+        }
+    }
+
+    /// <summary>
+    /// The transport has closed, for whatever reason: the rooms hear of it, everything queued and every
+    /// buffer is released. Called once, by the transport, on the receiving thread.
+    /// </summary>
+    public void OnTransportClosed()
+    {
+        if (!EndSending())
+        {
+            return;
+        }
+
+        try
+        {
+            _shared.Handler.OnClosed(this);
+        }
+        catch (Exception ex)
+        {
+            Log.UnexpectedFailure(_shared.Logger, Id, ex);
+        }
+
+        _shared.Connections.Remove(this);
+        ReleaseReceiveBuffers();
+        Log.Disconnected(_shared.Logger, Id);
+    }
+
+    /// <summary>
+    /// Up to a quarter of the interval, fixed per connection (from its random id): connections that arrived
+    /// together do not fall quiet together, so their pings, and the pongs, do not come as one burst.
+    /// </summary>
+    private TimeSpan PingEarly(TimeSpan interval) => interval / 4 * (IdUtf8[0] % 32) / 32;
 }

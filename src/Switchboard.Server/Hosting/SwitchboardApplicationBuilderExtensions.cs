@@ -11,8 +11,7 @@ public static class SwitchboardApplicationBuilderExtensions
     /// </summary>
     public static IApplicationBuilder UseSwitchboard(this IApplicationBuilder app)
     {
-        // Keep-alive settings are passed per connection at accept time, from SwitchboardOptions.
-        app.UseWebSockets();
+        // The handshake, framing and keep-alive are Switchboard's own on this path too: no UseWebSockets().
         return app.UseMiddleware<SwitchboardMiddleware>();
     }
 }

@@ -1,28 +1,34 @@
-using System.Net.WebSockets;
+using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Transport;
 
 namespace Switchboard.Server.Hosting;
 
 /// <summary>
-/// Takes WebSocket upgrades on the configured paths and runs each as a <see cref="PeerConnection"/>;
-/// every other request passes through (so a plain <c>GET /</c> reaches the web app).
+/// Takes WebSocket upgrades that reach Kestrel's HTTP pipeline on the configured paths and runs each as a
+/// <see cref="PeerConnection"/> over a <see cref="PipelineTransport"/>; every other request passes through
+/// (so a plain <c>GET /</c> reaches the web app). The opening handshake is Switchboard's own (RFC 6455
+/// §4.2, and RFC 8441 for HTTP/2), held to the same rules the direct path's parser applies, so both ways
+/// in accept and refuse the same requests.
 /// </summary>
 internal sealed partial class SwitchboardMiddleware
 {
+    private static readonly byte[] _notAWebSocketBody = "This is Switchboard's WebSocket endpoint: connect with a WebSocket client.\n"u8.ToArray();
+
     private readonly RequestDelegate _next;
     private readonly SwitchboardOptions _options;
     private readonly PeerConnectionFactory _factory;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<SwitchboardMiddleware> _logger;
 
-    public SwitchboardMiddleware(RequestDelegate next, PeerConnectionFactory factory, TimeProvider timeProvider, ILogger<SwitchboardMiddleware> logger)
+    public SwitchboardMiddleware(RequestDelegate next, PeerConnectionFactory factory, ILogger<SwitchboardMiddleware> logger)
     {
         _next = next;
         _factory = factory;
         _options = factory.Options;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -34,7 +40,12 @@ internal sealed partial class SwitchboardMiddleware
             return;
         }
 
-        if (!context.WebSockets.IsWebSocketRequest)
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>();
+        var isUpgrade = upgrade is { IsUpgradableRequest: true } && IsWebSocketUpgrade(context.Request);
+        var isExtendedConnect = extendedConnect is { IsExtendedConnect: true }
+            && string.Equals(extendedConnect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        if (!isUpgrade && !isExtendedConnect)
         {
             if (context.Request.Path == "/")
             {
@@ -42,43 +53,103 @@ internal sealed partial class SwitchboardMiddleware
                 return;
             }
 
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            context.Response.ContentLength = _notAWebSocketBody.Length;
-            await context.Response.Body.WriteAsync(_notAWebSocketBody, context.RequestAborted);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, _notAWebSocketBody);
             return;
         }
 
-        WebSocket socket;
+        if (Problem(context.Request, isExtendedConnect) is { } problem)
+        {
+            Log.UpgradeRefused(_logger, problem.Reason);
+            if (problem.Status == StatusCodes.Status426UpgradeRequired)
+            {
+                context.Response.Headers["Sec-WebSocket-Version"] = "13";
+            }
+
+            await RefuseAsync(context, problem.Status, Encoding.UTF8.GetBytes(problem.Reason + "\n"));
+            return;
+        }
+
+        Stream stream;
         try
         {
-            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            if (isExtendedConnect)
             {
-                KeepAliveInterval = _options.KeepAliveInterval,
-                KeepAliveTimeout = _options.KeepAliveTimeout,
-                DangerousEnableCompression = false,
-            });
+                stream = await extendedConnect!.AcceptAsync();
+            }
+            else
+            {
+                var headers = context.Response.Headers;
+                headers.Connection = "Upgrade";
+                headers.Upgrade = "websocket";
+                headers["Sec-WebSocket-Accept"] = WebSocketAccept.ComputeAccept(context.Request.Headers["Sec-WebSocket-Key"].ToString());
+                stream = await upgrade!.UpgradeAsync();
+            }
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
         {
             Log.UpgradeFailed(_logger, ex.Message);
             return;
         }
 
-        await _factory.Create(socket).RunAsync(new HttpTransport(context, _options.CloseTimeout, _timeProvider));
+        var transport = new PipelineTransport(stream, context);
+        await transport.RunAsync(_factory.Create(transport));
     }
 
-    private static readonly byte[] _notAWebSocketBody = "This is Switchboard's WebSocket endpoint: connect with a WebSocket client.\n"u8.ToArray();
+    /// <summary>An HTTP/1.x request that asks for a WebSocket (the headers RFC 6455 names, whatever else is wrong with it).</summary>
+    private static bool IsWebSocketUpgrade(HttpRequest request) =>
+        HasToken(request.Headers.Connection, "upgrade") && HasToken(request.Headers.Upgrade, "websocket");
 
-    /// <summary>The HTTP request carrying the WebSocket: disposing the WebSocket aborts it, so lingering happens before.</summary>
-    private sealed class HttpTransport(HttpContext context, TimeSpan closeTimeout, TimeProvider timeProvider) : IConnectionTransport
+    /// <summary>Why the upgrade is refused, or null: RFC 6455 §4.2.1 (and RFC 8441 §5 over HTTP/2).</summary>
+    private static (int Status, string Reason)? Problem(HttpRequest request, bool extendedConnect)
     {
-        public async Task LingerAsync() =>
-            await Task.Delay(closeTimeout, timeProvider, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-
-        public void OnConnectionEnded()
+        if (!extendedConnect)
         {
+            if (!HttpMethods.IsGet(request.Method))
+            {
+                return (StatusCodes.Status400BadRequest, "a WebSocket upgrade must be a GET");
+            }
+
+            if (HttpProtocol.IsHttp10(request.Protocol) || HttpProtocol.IsHttp09(request.Protocol))
+            {
+                return (StatusCodes.Status400BadRequest, "a WebSocket upgrade needs HTTP/1.1 or later");
+            }
+
+            if (!HandshakeParser.IsValidKey(Encoding.ASCII.GetBytes(request.Headers["Sec-WebSocket-Key"].ToString())) || request.Headers["Sec-WebSocket-Key"].Count != 1)
+            {
+                return (StatusCodes.Status400BadRequest, "Sec-WebSocket-Key must be the base64 of 16 bytes");
+            }
         }
+
+        if (request.Headers["Sec-WebSocket-Version"] is not { Count: 1 } version || version[0] != "13")
+        {
+            return (StatusCodes.Status426UpgradeRequired, "only WebSocket version 13 is supported");
+        }
+
+        return null;
+    }
+
+    private static bool HasToken(StringValues values, string token)
+    {
+        foreach (var value in values)
+        {
+            foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (string.Equals(part, token, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     private bool IsSignalingPath(PathString path)
@@ -98,5 +169,8 @@ internal sealed partial class SwitchboardMiddleware
     {
         [LoggerMessage(20, LogLevel.Debug, "WebSocket upgrade failed: {Message}", EventName = "UpgradeFailed")]
         public static partial void UpgradeFailed(ILogger logger, string message);
+
+        [LoggerMessage(21, LogLevel.Debug, "WebSocket upgrade refused: {Reason}", EventName = "UpgradeRefused")]
+        public static partial void UpgradeRefused(ILogger logger, string reason);
     }
 }

@@ -31,6 +31,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
+        services.TryAddSingleton<ReceiveBufferBudget>();
         services.TryAddSingleton<PeerConnectionFactory>();
         services.TryAddSingleton<EpollEngine>();
         services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));

@@ -86,6 +86,14 @@ internal sealed class OutboundMessage
         SetLength(length);
     }
 
+    /// <summary>Replaces the payload of a message only its owner holds, within what it was rented for.</summary>
+    public void Rewrite(ReadOnlySpan<byte> payload)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, Buffer.Length - MaxHeaderLength);
+        payload.CopyTo(Buffer.AsSpan(MaxHeaderLength));
+        SetLength(payload.Length);
+    }
+
     public OutboundMessage AddReference()
     {
         Interlocked.Increment(ref _references);

@@ -204,7 +204,7 @@ internal static class HandshakeParser
     }
 
     /// <summary>The key must be base64 of exactly 16 bytes (RFC 6455 §4.2.1, item 5).</summary>
-    private static bool IsValidKey(ReadOnlySpan<byte> value)
+    public static bool IsValidKey(ReadOnlySpan<byte> value)
     {
         if (value.Length != 24)
         {

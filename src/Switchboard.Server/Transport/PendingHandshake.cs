@@ -99,7 +99,8 @@ internal sealed class PendingHandshake : IEpollTarget
             return;
         }
 
-        _listener.Factory.CreateFramed(_socket, registration).Start();
+        var transport = new DirectTransport(_socket, registration);
+        transport.Start(_listener.Factory.Create(transport));
     }
 
     private void OnTimeout()

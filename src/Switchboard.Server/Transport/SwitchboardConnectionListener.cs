@@ -13,7 +13,7 @@ namespace Switchboard.Server.Transport;
 /// Accepts TCP connections for Kestrel and takes the WebSocket upgrades for itself. Each new connection
 /// goes to an epoll loop as a <see cref="PendingHandshake"/>, which peeks at its first bytes without
 /// consuming them: a plain WebSocket handshake on a signaling path is answered there and the socket becomes
-/// a <see cref="FramedPeerConnection"/> with nothing else attached; every other connection is handed to
+/// a <see cref="PeerConnection"/> over a <see cref="DirectTransport"/> with nothing else attached; every other connection is handed to
 /// Kestrel untouched, as if this listener were not there.
 /// </summary>
 /// <remarks>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,11 @@ internal sealed unsafe partial class EpollLoop : IDisposable
 
     /// <summary>Sockets that want a write at the end of the current event (see <see cref="Defer"/>).</summary>
     private readonly List<IDeferredFlush> _deferred = [];
+
+    /// <summary>Connections that left input waiting for a later turn (see <see cref="ScheduleTurn"/>).</summary>
+    private List<IEpollTurn> _turns = [];
+    private List<IEpollTurn> _running = [];
+    private readonly ConcurrentQueue<IEpollTurn> _posted = new();
     private EpollRegistration?[] _slots = new EpollRegistration?[64];
     private int _slotsUsed;
     private uint _nextGeneration;
@@ -112,11 +118,26 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// </summary>
     public void Defer(IDeferredFlush flush) => _deferred.Add(flush);
 
+    /// <summary>
+    /// Runs <paramref name="turn"/> after the events already collected have been handled, so a connection
+    /// with more input than one turn allows waits behind its neighbours instead of holding the thread.
+    /// </summary>
+    public void ScheduleTurn(IEpollTurn turn)
+    {
+        if (_current == this)
+        {
+            _turns.Add(turn);
+            return;
+        }
+
+        _posted.Enqueue(turn);
+        Wake();
+    }
+
     public void Dispose()
     {
         _stopping = true;
-        var one = 1UL;
-        EpollInterop.Write(_wakeFd, (byte*)&one, sizeof(ulong));
+        Wake();
         if (Thread.CurrentThread != _thread)
         {
             _thread.Join();
@@ -145,6 +166,12 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         EpollInterop.Close(_epollFd);
     }
 
+    private void Wake()
+    {
+        var one = 1UL;
+        EpollInterop.Write(_wakeFd, (byte*)&one, sizeof(ulong));
+    }
+
     private bool Release(EpollRegistration registration)
     {
         lock (_slotsLock)
@@ -169,7 +196,8 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         {
             while (!_stopping)
             {
-                var count = EpollInterop.Wait(_epollFd, events, MaxEvents, -1);
+                // Input left waiting for a turn: look at the sockets without sleeping, then give it its turn.
+                var count = EpollInterop.Wait(_epollFd, events, MaxEvents, _turns.Count > 0 || !_posted.IsEmpty ? 0 : -1);
                 if (count < 0)
                 {
                     var error = Marshal.GetLastPInvokeError();
@@ -182,10 +210,20 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                     return;
                 }
 
-                for (var i = 0; i < count; i++)
+                try
                 {
-                    var entry = events + (i * EpollInterop.EventSize);
-                    Dispatch(*(uint*)entry, *(ulong*)(entry + EpollInterop.DataOffset));
+                    for (var i = 0; i < count; i++)
+                    {
+                        var entry = events + (i * EpollInterop.EventSize);
+                        Dispatch(*(uint*)entry, *(ulong*)(entry + EpollInterop.DataOffset));
+                    }
+
+                    RunTurns();
+                }
+                catch (Exception ex)
+                {
+                    // Dispatch and RunTurns guard every socket; this is the last line, so the thread lives on.
+                    Survive(ex, null);
                 }
             }
         }
@@ -196,11 +234,46 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         }
     }
 
+    private void RunTurns()
+    {
+        while (_posted.TryDequeue(out var posted))
+        {
+            _turns.Add(posted);
+        }
+
+        if (_turns.Count == 0)
+        {
+            return;
+        }
+
+        // Turns scheduled while these run wait for the next round, behind the sockets that are ready by then.
+        (_running, _turns) = (_turns, _running);
+        foreach (var turn in _running)
+        {
+            try
+            {
+                turn.RunTurn();
+            }
+            catch (Exception ex)
+            {
+                Survive(ex, turn as IEpollTarget);
+            }
+            finally
+            {
+                FlushDeferred();
+            }
+        }
+
+        _running.Clear();
+    }
+
     private void Dispatch(uint events, ulong data)
     {
         var slot = unchecked((int)(uint)data);
         if (slot == WakeSlot)
         {
+            ulong value;
+            EpollInterop.Read(_wakeFd, (byte*)&value, sizeof(ulong));
             return;
         }
 
@@ -217,23 +290,54 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         }
         catch (Exception ex)
         {
-            // A bug handling one socket must not stop the loop every other socket on it depends on.
-            Log.TargetFailed(_logger, ex);
-            try
-            {
-                registration.Target.Drop();
-            }
-            catch (Exception dropFailed)
-            {
-                // Dropping did not get as far as the socket: release it here, unregistered first.
-                Log.TargetFailed(_logger, dropFailed);
-                registration.Unregister();
-                registration.Socket.Dispose();
-            }
+            Survive(ex, registration.Target, registration);
         }
         finally
         {
             FlushDeferred();
+        }
+    }
+
+    /// <summary>
+    /// A failure handling one socket (a bug, or memory running out) costs that socket only: nothing may
+    /// escape the loop, whose thread every other socket on it depends on. An exception leaving a thread
+    /// ends the process, so even logging it (which allocates, and can fail the same way) is guarded.
+    /// </summary>
+    private void Survive(Exception exception, IEpollTarget? target, EpollRegistration? registration = null)
+    {
+        try
+        {
+            Log.TargetFailed(_logger, exception);
+        }
+        catch (Exception)
+        {
+            // Not even the log could be written; dropping the socket below is what matters.
+        }
+
+        if (target is null)
+        {
+            return;
+        }
+
+        try
+        {
+            target.Drop();
+        }
+        catch (Exception)
+        {
+            if (registration is not null)
+            {
+                // Dropping did not get as far as the socket: release it here, unregistered first.
+                try
+                {
+                    registration.Unregister();
+                    registration.Socket.Dispose();
+                }
+                catch (Exception)
+                {
+                    // Nothing more can be done for this socket.
+                }
+            }
         }
     }
 
@@ -248,7 +352,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             }
             catch (Exception ex)
             {
-                Log.TargetFailed(_logger, ex);
+                Survive(ex, null);
             }
         }
 
