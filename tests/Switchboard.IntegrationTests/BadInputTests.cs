@@ -30,6 +30,9 @@ public sealed class BadInputTests
         { "{\"type\":\"join\"}", "bad-message" },
         { "{\"type\":\"candidate\",\"payload\":{}}", "bad-message" },
         { "{\"type\":\"offer\",\"roomId\":\"r\",\"to\":[1]}", "bad-message" },
+        { "{\"type\":\"\\ud800\"}", "bad-message" },
+        { "{\"type\":\"join\",\"roomId\":\"\\udc00\"}", "bad-message" },
+        { "{\"type\":\"candidate\",\"roomId\":\"r\",\"to\":\"\\ud800\"}", "bad-message" },
     };
 
     [Theory]
@@ -72,6 +75,35 @@ public sealed class BadInputTests
 
         var relayed = await pair.B.ExpectAsync("candidate");
         Assert.Equal("x", (string)relayed["payload"]!);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Message_UnpairedSurrogateEscapeInTo_GetsBadMessageNamingTheFieldAndIsNotRelayed(bool direct)
+    {
+        await using var server = await TestServer.StartAsync(o => o.DirectWebSockets = direct);
+        await using var pair = await RelayingPair.StartAsync(server);
+
+        await pair.A.SendTextAsync($$"""{"type":"candidate","roomId":"{{pair.RoomId}}","to":"\ud800","payload":"x"}""");
+
+        var error = await pair.A.ExpectAsync("error");
+        Assert.Equal("bad-message", (string)error["code"]!);
+        Assert.Equal("\"to\" is not valid text: it contains an unpaired surrogate escape", (string)error["payload"]!);
+        await pair.AssertStillRelayingAsync();
+    }
+
+    [Fact]
+    public async Task Message_UnpairedSurrogateEscapeInPayload_IsRelayedByteForByte()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var pair = await RelayingPair.StartAsync(server);
+        var sent = $$"""{"type":"candidate","roomId":"{{pair.RoomId}}","payload":"\ud800"}""";
+
+        await pair.A.SendTextAsync(sent);
+
+        var relayed = await pair.B.ExpectAsync("candidate");
+        Assert.Equal("\"\\ud800\"", relayed["payload"]!.GetValue<System.Text.Json.JsonElement>().GetRawText());
     }
 
     [Fact]

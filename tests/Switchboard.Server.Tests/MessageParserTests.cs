@@ -99,4 +99,43 @@ public sealed class MessageParserTests
     {
         Assert.Equal(ParseStatus.BadJson, Parse("""{"type":7, oops""").Status);
     }
+
+    [Theory]
+    [InlineData("""{"type":"\ud800"}""", "type")]
+    [InlineData("""{"type":"join","roomId":"\udc00"}""", "roomId")]
+    [InlineData("""{"type":"candidate","roomId":"r","to":"\ud800"}""", "to")]
+    [InlineData("""{"type":"x","roomId":"a\ud800b"}""", "roomId")]
+    [InlineData("""{"type":"x","roomId":"\ud800\u0041"}""", "roomId")]
+    [InlineData("""{"type":"x","roomId":"\udc00\ud800"}""", "roomId")]
+    [InlineData("""{"type":"x","roomId":"\ud800\n"}""", "roomId")]
+    [InlineData("""{"type":"x","roomId":"\\\ud800"}""", "roomId")]
+    [InlineData("""{"type":"x","roomId":"\ud83d\ude00\ud800"}""", "roomId")]
+    public void Parse_UnpairedSurrogateEscapeInRoutingField_IsBadMessageNamingTheField(string text, string field)
+    {
+        var parsed = Parse(text);
+
+        Assert.Equal(ParseStatus.BadMessage, parsed.Status);
+        Assert.Equal($"\"{field}\" is not valid text: it contains an unpaired surrogate escape", parsed.Problem);
+    }
+
+    [Fact]
+    public void Parse_PairedSurrogateEscapeInRoutingField_IsUnescaped()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"type":"x","roomId":"\ud83d\uDE00","to":"\\ud800"}""");
+
+        var parsed = MessageParser.Parse(bytes);
+
+        Assert.Equal(ParseStatus.Ok, parsed.Status);
+        Assert.True(parsed.RoomId.ValueEquals(bytes, "\U0001F600"u8));
+        Assert.Equal("\\ud800", parsed.To.GetString(bytes));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"candidate","roomId":"r","payload":"\ud800"}""")]
+    [InlineData("""{"type":"candidate","roomId":"r","payload":{"to":"\udc00","roomId":"\ud800"}}""")]
+    [InlineData("""{"type":"candidate","roomId":"r","from":"\ud800"}""")]
+    public void Parse_UnpairedSurrogateEscapeElsewhere_IsLeftForTheRecipient(string text)
+    {
+        Assert.Equal(ParseStatus.Ok, Parse(text).Status);
+    }
 }

@@ -33,16 +33,27 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
     /// set <see cref="SwitchboardOptions.DirectWebSockets"/> to false to test the HTTP-pipeline path.
     /// </summary>
-    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null)
+    /// <param name="port">The port on 127.0.0.1; 0 (the default) lets the OS pick a free one.</param>
+    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{port}"));
         builder.WebHost.UseSwitchboardTransport();
         builder.Logging.ClearProviders();
         builder.Services.AddSwitchboard(configure);
         var app = builder.Build();
         app.UseSwitchboard();
-        await app.StartAsync().DefaultTimeout();
+        try
+        {
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            // A server that failed to bind must not keep its engine threads and services alive for the rest of the run.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, new Uri(address));
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
@@ -27,6 +28,10 @@ internal readonly struct JsonField
 
     public ReadOnlySpan<byte> Raw(ReadOnlySpan<byte> message) => message.Slice(Start, Length);
 
+    /// <remarks>
+    /// Cannot throw for a field <see cref="MessageParser"/> accepted: it refuses escaped values that contain an
+    /// unpaired surrogate, the one valid JSON string that <see cref="Utf8JsonReader.GetString"/> rejects.
+    /// </remarks>
     public string GetString(ReadOnlySpan<byte> message)
     {
         if (!IsEscaped)
@@ -49,5 +54,52 @@ internal readonly struct JsonField
         }
 
         return Encoding.UTF8.GetBytes(GetString(message)).AsSpan().SequenceEqual(utf8);
+    }
+
+    /// <summary>
+    /// True when <paramref name="escaped"/>, a string value as it appears between its quotes, has a <c>\u</c>
+    /// escape of a surrogate that is not part of a high-low pair, and so does not unescape to valid UTF-16.
+    /// </summary>
+    /// <remarks>The value must already have been read by <see cref="Utf8JsonReader"/>, which checks the escapes' syntax.</remarks>
+    public static bool ContainsUnpairedSurrogate(ReadOnlySpan<byte> escaped)
+    {
+        var expectLow = false;
+        var i = 0;
+        while (i < escaped.Length)
+        {
+            if (escaped[i] != (byte)'\\' || escaped[i + 1] != (byte)'u')
+            {
+                if (expectLow)
+                {
+                    return true;
+                }
+
+                // A backslash starts a two-byte escape; anything else is text up to the next backslash.
+                var next = escaped[i] == (byte)'\\' ? 2 : escaped[i..].IndexOf((byte)'\\');
+                if (next < 0)
+                {
+                    return false;
+                }
+
+                i += next;
+                continue;
+            }
+
+            // The reader has already checked that four hex digits follow; a failure here would be a reader bug.
+            if (!Utf8Parser.TryParse(escaped.Slice(i + 2, 4), out ushort unit, out _, 'x'))
+            {
+                return true;
+            }
+
+            i += 6;
+            if (char.IsLowSurrogate((char)unit) != expectLow)
+            {
+                return true;
+            }
+
+            expectLow = char.IsHighSurrogate((char)unit);
+        }
+
+        return expectLow;
     }
 }

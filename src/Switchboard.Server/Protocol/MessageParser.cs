@@ -159,6 +159,13 @@ internal static class MessageParser
         {
             // TokenStartIndex is the opening quote; the message is one contiguous span, so ValueSpan is in place.
             field = new JsonField((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+
+            // JSON lets "\ud800" stand alone, but it decodes to no text: checked here, once, so that routing can
+            // unescape the field later without the reader throwing. Only escaped values pay for the scan.
+            if (reader.ValueIsEscaped && JsonField.ContainsUnpairedSurrogate(reader.ValueSpan))
+            {
+                Reject(ref result, $"\"{name}\" is not valid text: it contains an unpaired surrogate escape");
+            }
         }
 
         reader.Skip();

@@ -43,8 +43,11 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
                 socket.DualMode = true;
             }
 
-            // As Kestrel does on Unix: a restarted server can rebind while old connections sit in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No address-reuse option, as Kestrel's own transport sets none. On Linux, SocketOptionName.ReuseAddress
+            // sets SO_REUSEPORT as well, so a second server could bind the same port and the kernel split clients,
+            // and so rooms, between the two. Socket.Bind itself sets plain SO_REUSEADDR for TCP on Unix (strace
+            // shows it just before bind), which is what lets a restarted server rebind while old connections sit
+            // in TIME_WAIT; ListenTests check both.
             socket.Bind(ip);
             socket.Listen(Backlog);
         }
