@@ -56,6 +56,17 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, new Uri(address), logs);
     }
 
+    /// <summary>
+    /// Starts a server reached the way <paramref name="wayIn"/> says; that choice is applied after
+    /// <paramref name="configure"/>, so a test cannot run over the other way by accident.
+    /// </summary>
+    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            configure?.Invoke(o);
+            o.DirectWebSockets = wayIn == WayIn.Direct;
+        });
+
     public Task<TestClient> ConnectAsync(string path = "/ws") =>
         TestClient.ConnectAsync(new Uri($"ws://{HttpAddress.Authority}{path}"));
 
