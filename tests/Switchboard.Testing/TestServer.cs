@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
-    /// set <see cref="SwitchboardOptions.DirectWebSockets"/> to false to test the HTTP-pipeline path.
+    /// tests that hold for any way in use <see cref="StartAsync(WayIn, Action{SwitchboardOptions}?)"/>.
     /// </summary>
     public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null)
     {
