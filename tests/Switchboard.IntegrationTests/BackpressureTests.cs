@@ -8,13 +8,17 @@ namespace Switchboard.IntegrationTests;
 /// A client that stops reading for a while fills its socket; what the server still has for it waits in
 /// its queue, and once the client reads again it gets everything, in order, exactly once.
 /// </summary>
-public sealed class BackpressureTests
+public abstract class BackpressureTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : BackpressureTests(WayIn.Direct);
+
+    public sealed class Pipeline() : BackpressureTests(WayIn.Pipeline);
+
     [Fact]
     public async Task Backpressure_ReaderPausesWhileMegabytesArrive_GetsEverythingInOrderAfterwards()
     {
         const int count = 10_000;
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.SendQueueLimit = 2 * count;
             o.SendQueueByteLimit = 64 * 1024 * 1024;

@@ -5,8 +5,12 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>Bad input gets the documented error or close, and an unrelated pair keeps relaying throughout.</summary>
-public sealed class BadInputTests
+public abstract class BadInputTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : BadInputTests(WayIn.Direct);
+
+    public sealed class Pipeline() : BadInputTests(WayIn.Pipeline);
+
     public static TheoryData<string, string> Malformed => new()
     {
         { "{\"type\":\"ping\"", "bad-json" },
@@ -39,7 +43,7 @@ public sealed class BadInputTests
     [MemberData(nameof(Malformed))]
     public async Task Message_Malformed_GetsErrorWithCodeAndConnectionStaysUsable(string text, string code)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var client = await server.ConnectAsync();
 
@@ -56,7 +60,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Message_ControlCharactersAndHugeRoomId_GetsRoomNotFound()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendAsync(new { type = "join", roomId = "\u0000\u0001\n" + new string('x', 10_000) });
@@ -67,7 +71,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Message_EscapedFieldNamesAndValues_AreUnderstood()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         var escapedRoom = string.Concat(pair.RoomId.Select(c => $"\\u{(int)c:x4}"));
 
@@ -109,7 +113,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Frame_Binary_GetsBadMessageAndConnectionStaysUsable()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
 
         await pair.A.SendBytesAsync([1, 2, 3, 4], WebSocketMessageType.Binary);
@@ -123,7 +127,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Message_ExactlyMaxSize_IsRelayed()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         var text = MessageOfSize(pair.RoomId, 64 * 1024);
 
@@ -136,7 +140,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Message_OneByteOverMaxSize_ClosesWith1009AndOthersKeepRelaying()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var offender = await server.ConnectAsync();
         var (room, _) = await offender.CreateRoomAsync();
@@ -152,7 +156,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Message_FragmentedPastMaxSize_IsRefusedBeforeItIsBuffered()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxMessageSize = 4096);
+        await using var server = await StartServerAsync(o => o.MaxMessageSize = 4096);
         await using var pair = await RelayingPair.StartAsync(server);
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
         var chunk = Encoding.UTF8.GetBytes(new string('a', 1000));
@@ -170,7 +174,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Frame_InvalidUtf8Text_ClosesWith1007AndOthersKeepRelaying()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
 
@@ -185,7 +189,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Request_PlainHttpToWebSocketPath_Gets400()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         using var http = new HttpClient();
 
         var response = await http.GetAsync(new Uri(server.HttpAddress, "/ws")).DefaultTimeout();

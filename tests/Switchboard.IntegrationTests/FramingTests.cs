@@ -4,12 +4,17 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>
-/// The WebSocket framing of the direct transport (RFC 6455 §5), which is Switchboard's own: frames a
-/// client must not send are refused with the right close code, and everything a client may do (several
-/// frames in one write, one frame over many writes, control frames between fragments) works.
+/// WebSocket framing (RFC 6455 §5): frames a client must not send are refused with the right close code,
+/// and everything a client may do (several frames in one write, one frame over many writes, control
+/// frames between fragments) works. The direct path's framing is Switchboard's own; the pipeline path
+/// must give a client the same answers.
 /// </summary>
-public sealed class FramingTests
+public abstract class FramingTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : FramingTests(WayIn.Direct);
+
+    public sealed class Pipeline() : FramingTests(WayIn.Pipeline);
+
     private static readonly byte[] _ping = Encoding.UTF8.GetBytes("""{"type":"ping"}""");
 
     public static TheoryData<string, byte[]> ForbiddenFrames => new()
@@ -29,7 +34,7 @@ public sealed class FramingTests
     [MemberData(nameof(ForbiddenFrames))]
     public async Task Frame_ForbiddenToClients_ClosesWith1002AndOthersKeepRelaying(string what, byte[] frame)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
 
@@ -45,7 +50,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_ClientPing_GetsPongWithTheSamePayload()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
 
         await raw.SendFrameAsync(RawWebSocket.Ping, "are you there?"u8.ToArray());
@@ -58,7 +63,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_ClientCloses_ServerAnswersWithItsStatusAndEndsTcp()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
 
         await raw.SendFrameAsync(RawWebSocket.Close, (byte[])[0x0F, 0xA0, .. "bye"u8]);
@@ -71,7 +76,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_SeveralMessagesInOneWrite_AreAllAnsweredInOrder()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
         var create = Encoding.UTF8.GetBytes("""{"type":"createRoom"}""");
 
@@ -90,7 +95,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_ArrivingOneByteAtATime_IsUnderstood()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
         var frame = RawWebSocket.Frame(RawWebSocket.Text, _ping);
 
@@ -105,7 +110,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_FragmentedMessageWithPingBetweenFragments_IsDeliveredWhole()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
 
         await raw.SendFrameAsync(RawWebSocket.Text, _ping.AsMemory(0, 5), fin: false);
@@ -120,7 +125,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_LargeMessageWithSixtyFourBitLength_IsRelayedIntact()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxMessageSize = 200_000);
+        await using var server = await StartServerAsync(o => o.MaxMessageSize = 200_000);
         await using var pair = await RelayingPair.StartAsync(server);
         var payload = new string('x', 150_000);
 
@@ -140,7 +145,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_ServerCloseUnanswered_ConnectionIsDroppedAfterCloseTimeout()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.CloseTimeout = TimeSpan.FromMilliseconds(300);
             o.MaxMessageSize = 1000;
@@ -162,7 +167,7 @@ public sealed class FramingTests
     [Fact]
     public async Task Frame_FourHundredMutatedStreams_ServerEndsEveryConnectionAndKeepsRelaying()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxMessageSize = 4096);
+        await using var server = await StartServerAsync(o => o.MaxMessageSize = 4096);
         await using var pair = await RelayingPair.StartAsync(server);
         byte[] valid = [
             .. RawWebSocket.Frame(RawWebSocket.Text, _ping),

@@ -51,6 +51,45 @@ public sealed class HostCommandTests
         Assert.Contains("Switchboard:DefaultRoomCapacity must be between 2", host.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Host_LogsAnError_DisposeFailsWithTheEntry()
+    {
+        using var occupied = Occupy(out var port);
+        var host = await StartOnAsync(port);
+
+        await host.WaitForExitAsync();
+
+        var entry = Assert.Single(host.ErrorLogs);
+        Assert.StartsWith("fail: Microsoft.Extensions.Hosting.Internal.Host", entry, StringComparison.Ordinal);
+        Assert.Contains("address already in use", entry, StringComparison.Ordinal);
+        var failure = await Assert.ThrowsAsync<Xunit.Sdk.XunitException>(() => host.DisposeAsync().AsTask()).DefaultTimeout();
+        Assert.Contains("Hosting failed to start", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_ErrorLogsAllowed_DisposeDoesNotFail()
+    {
+        using var occupied = Occupy(out var port);
+        await using var host = await StartOnAsync(port);
+        host.ErrorLogsAllowed = true;
+
+        await host.WaitForExitAsync();
+
+        Assert.NotEmpty(host.ErrorLogs);
+    }
+
+    /// <summary>A port something else listens on, so the host cannot bind it and logs why.</summary>
+    private static System.Net.Sockets.TcpListener Occupy(out int port)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        listener.Start();
+        port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+
+    private static Task<SwitchboardProcess> StartOnAsync(int port) =>
+        SwitchboardProcess.StartAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], waitForPort: false);
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -4,8 +4,12 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>Peers that vanish are found by keep-alive and removed; their rooms are told.</summary>
-public sealed class LivenessTests
+public abstract class LivenessTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : LivenessTests(WayIn.Direct);
+
+    public sealed class Pipeline() : LivenessTests(WayIn.Pipeline);
+
     private static void FastKeepAlive(Switchboard.Server.SwitchboardOptions options)
     {
         options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
@@ -15,7 +19,7 @@ public sealed class LivenessTests
     [Fact]
     public async Task KeepAlive_PeerStopsAnsweringWithoutCloseFrame_PartnerGetsPeerLeft()
     {
-        await using var server = await TestServer.StartAsync(FastKeepAlive);
+        await using var server = await StartServerAsync(FastKeepAlive);
         await using var partner = await server.ConnectAsync();
         var (roomId, _) = await partner.CreateRoomAsync();
         // A raw client that joins and then never reads again: it answers no ping, sends no close.
@@ -34,7 +38,7 @@ public sealed class LivenessTests
     {
         // Frequent pings, but a timeout generous enough that a test machine busy with browsers cannot
         // starve a responsive client past it: this test is about pings being answered, not about speed.
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.KeepAliveInterval = TimeSpan.FromMilliseconds(250);
             o.KeepAliveTimeout = TimeSpan.FromSeconds(1.5);
@@ -51,7 +55,7 @@ public sealed class LivenessTests
     [Fact]
     public async Task Disconnect_TcpDroppedWithoutCloseFrame_PartnerGetsPeerLeftAtOnce()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var partner = await server.ConnectAsync();
         var (roomId, _) = await partner.CreateRoomAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
@@ -67,7 +71,7 @@ public sealed class LivenessTests
     [Fact]
     public async Task Shutdown_ServerStops_ClientsGet1001()
     {
-        var server = await TestServer.StartAsync();
+        var server = await StartServerAsync();
         var client = await server.ConnectAsync();
         await client.CreateRoomAsync();
 

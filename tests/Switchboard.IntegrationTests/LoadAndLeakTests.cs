@@ -3,12 +3,16 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>Nothing leaks and nothing is lost under many clients and concurrent senders.</summary>
-public sealed class LoadAndLeakTests
+public abstract class LoadAndLeakTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : LoadAndLeakTests(WayIn.Direct);
+
+    public sealed class Pipeline() : LoadAndLeakTests(WayIn.Pipeline);
+
     [Fact]
     public async Task Churn_ThousandClientsCreateJoinRelayAndDisconnect_ServerEndsWithZeroRoomsAndPeers()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         const int Pairs = 500;
         const int Batch = 25;
         for (var start = 0; start < Pairs; start += Batch)
@@ -74,7 +78,7 @@ public sealed class LoadAndLeakTests
     {
         const int Senders = 50;
         const int PerSender = 100;
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.MaxRoomCapacity = 64;
             o.IoThreads = ioThreads;
@@ -119,7 +123,7 @@ public sealed class LoadAndLeakTests
     [Fact]
     public async Task SlowConsumer_NeverReads_IsDroppedAndTheRoomKeepsWorking()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.SendQueueLimit = 32;
             o.SendTimeout = TimeSpan.FromSeconds(2);
@@ -168,7 +172,7 @@ public sealed class LoadAndLeakTests
     [Fact]
     public async Task SendTimeout_ClientStopsReadingWithRoomInItsQueue_IsDroppedByTheWatchdog()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             // The queue never fills: only a write that cannot finish can end this connection.
             o.SendQueueLimit = 100_000;

@@ -3,15 +3,19 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>Only members send into a room: the tutorial let anyone who knew a room id inject messages.</summary>
-public sealed class MembershipTests
+public abstract class MembershipTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : MembershipTests(WayIn.Direct);
+
+    public sealed class Pipeline() : MembershipTests(WayIn.Pipeline);
+
     [Theory]
     [InlineData("answer")]
     [InlineData("candidate")]
     [InlineData("anything")]
     public async Task NonMember_SendsIntoRoom_GetsNotInRoomAndMembersSeeNothing(string type)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var intruder = await server.ConnectAsync();
 
@@ -27,7 +31,7 @@ public sealed class MembershipTests
     [Fact]
     public async Task NonMember_DirectedAtMember_GetsNotInRoom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         var (roomId, aId) = await a.CreateRoomAsync(capacity: 3);
         await using var intruder = await server.ConnectAsync();
@@ -45,7 +49,7 @@ public sealed class MembershipTests
     [InlineData("leave")]
     public async Task UnknownRoom_AnyMessage_GetsRoomNotFound(string type)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendAsync(new { type, roomId = "AAAAAAAAAAAAAAAAAAAAAA" });
@@ -58,7 +62,7 @@ public sealed class MembershipTests
     [Fact]
     public async Task FormerMember_SendsAfterLeave_GetsNotInRoom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await pair.B.SendAsync(new { type = "leave", roomId = pair.RoomId });
         await pair.B.ExpectAsync("left");
@@ -73,7 +77,7 @@ public sealed class MembershipTests
     [Fact]
     public async Task Leave_RoomNotJoined_GetsNotInRoom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
         await using var other = await server.ConnectAsync();
 
@@ -93,7 +97,7 @@ public sealed class MembershipTests
     [InlineData("left")]
     public async Task Member_SendsServerOnlyType_GetsBadMessageAndNothingIsForged(string type)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
 
         await pair.B.SendAsync(new { type, roomId = pair.RoomId, peerId = "forged" });
@@ -105,7 +109,7 @@ public sealed class MembershipTests
     [Fact]
     public async Task Ping_AnyTime_AnswersPong()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendAsync(new { type = "ping" });

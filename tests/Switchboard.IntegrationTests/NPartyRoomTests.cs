@@ -2,12 +2,16 @@ using Switchboard.Testing;
 
 namespace Switchboard.IntegrationTests;
 
-public sealed class NPartyRoomTests
+public abstract class NPartyRoomTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : NPartyRoomTests(WayIn.Direct);
+
+    public sealed class Pipeline() : NPartyRoomTests(WayIn.Pipeline);
+
     [Fact]
     public async Task Room_FourPeersJoinAndLeave_EveryoneSeesJoinedPeerJoinedAndPeerLeft()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();
         await using var c = await server.ConnectAsync();
@@ -53,7 +57,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_DirectedMessage_ReachesOnlyItsTarget()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var (clients, ids, roomId) = await FillRoomAsync(server, 4);
 
         await clients[2].SendAsync(new { type = "offer", roomId, to = ids[0], payload = "for a" });
@@ -69,7 +73,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_MessageWithoutTo_ReachesEveryOtherMemberExactlyOnce()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var (clients, _, roomId) = await FillRoomAsync(server, 4);
 
         await clients[1].SendAsync(new { type = "chat", roomId, payload = 1 });
@@ -93,7 +97,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_DirectedToNonMember_GetsPeerNotFound()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var (clients, _, roomId) = await FillRoomAsync(server, 2);
         await using var outsider = await server.ConnectAsync();
         var (_, outsiderId) = await outsider.CreateRoomAsync();
@@ -108,7 +112,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_JoinBeyondCapacity_GetsRoomFull()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var (clients, _, roomId) = await FillRoomAsync(server, 3);
         await using var late = await server.ConnectAsync();
 
@@ -123,7 +127,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_CapacityOutOfRange_GetsBadMessage()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxRoomCapacity = 8);
+        await using var server = await StartServerAsync(o => o.MaxRoomCapacity = 8);
         await using var client = await server.ConnectAsync();
 
         foreach (var capacity in new object[] { 1, 9, "4", 2.5 })
@@ -138,7 +142,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_LastMemberLeaves_RoomIsDeletedAndUnknownAfterwards()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         var (roomId, _) = await a.CreateRoomAsync();
         Assert.Equal(1, server.Stats.Rooms);
@@ -154,7 +158,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_JoinTwice_AnswersJoinedAgainWithoutSecondPeerJoined()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();
         var (roomId, aId) = await a.CreateRoomAsync();
@@ -171,7 +175,7 @@ public sealed class NPartyRoomTests
     [Fact]
     public async Task Room_TooManyRoomsForOneConnection_GetsTooManyRooms()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxRoomsPerConnection = 3);
+        await using var server = await StartServerAsync(o => o.MaxRoomsPerConnection = 3);
         await using var client = await server.ConnectAsync();
         for (var i = 0; i < 3; i++)
         {

@@ -3,12 +3,16 @@ using Switchboard.Testing;
 namespace Switchboard.IntegrationTests;
 
 /// <summary>The tutorial's flow, exactly as its clients speak it: create, offer to join, answer, candidates.</summary>
-public sealed class SeedFlowTests
+public abstract class SeedFlowTests(WayIn wayIn) : WayInTests(wayIn)
 {
+    public sealed class Direct() : SeedFlowTests(WayIn.Direct);
+
+    public sealed class Pipeline() : SeedFlowTests(WayIn.Pipeline);
+
     [Fact]
     public async Task SeedFlow_CreateOfferAnswerCandidates_RelaysBothWaysInOrderWithFrom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         // The tutorial's clients connect to the root path.
         await using var creator = await server.ConnectAsync("/");
         await using var joiner = await server.ConnectAsync("/");
@@ -52,7 +56,7 @@ public sealed class SeedFlowTests
     [Fact]
     public async Task SeedFlow_ThirdClientOffers_GetsRoomIsAlreadyFull()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var creator = await server.ConnectAsync("/");
         await using var joiner = await server.ConnectAsync("/");
         await using var third = await server.ConnectAsync("/");
@@ -72,7 +76,7 @@ public sealed class SeedFlowTests
     [Fact]
     public async Task SeedFlow_RelayedMessage_KeepsUnknownFieldsAndOverwritesClientFrom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();
         var (roomId, aId) = await a.CreateRoomAsync();
@@ -89,7 +93,7 @@ public sealed class SeedFlowTests
     [Fact]
     public async Task SeedFlow_MemberOffersAgain_IsRelayedForRenegotiation()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();
         var (roomId, _) = await a.CreateRoomAsync();

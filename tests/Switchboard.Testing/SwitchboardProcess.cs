@@ -5,13 +5,16 @@ namespace Switchboard.Testing;
 
 /// <summary>
 /// The real <c>switchboard</c> host as a separate process, started the way the README says, for tests of
-/// the command line and for browser tests that stop and restart the server.
+/// the command line and for browser tests that stop and restart the server. Disposing it fails the test
+/// if the process printed an Error or Critical log entry, unless the test set <see cref="ErrorLogsAllowed"/>.
 /// </summary>
 public sealed partial class SwitchboardProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
+    private readonly List<string> _errorLogs = [];
+    private bool _inErrorLog;
 
     private SwitchboardProcess(Process process)
     {
@@ -33,6 +36,24 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Each Error or Critical entry the console logger printed so far: its <c>fail:</c> or <c>crit:</c>
+    /// line with the indented message and exception lines that follow it.
+    /// </summary>
+    public IReadOnlyList<string> ErrorLogs
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _errorLogs];
+            }
+        }
+    }
+
+    /// <summary>Set by a test that makes the server log an error on purpose, so disposing does not fail it.</summary>
+    public bool ErrorLogsAllowed { get; set; }
 
     public bool HasExited => _process.HasExited;
 
@@ -143,6 +164,12 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
     {
         await StopAsync();
         _process.Dispose();
+        var errors = ErrorLogs;
+        if (errors.Count > 0 && !ErrorLogsAllowed)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"The switchboard process logged {errors.Count} Error or Critical entr{(errors.Count == 1 ? "y" : "ies")}:\n" + string.Join("\n---\n", errors));
+        }
     }
 
     private void OnLine(string? line)
@@ -155,6 +182,21 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
         lock (_output)
         {
             _output.Add(line);
+            // The console logger's entries are a "level: category[id]" line, then the message and any
+            // exception indented below it; an entry ends at the next line that is not indented.
+            if (ErrorLogLine().IsMatch(line))
+            {
+                _errorLogs.Add(line);
+                _inErrorLog = true;
+            }
+            else if (_inErrorLog && line.StartsWith(' '))
+            {
+                _errorLogs[^1] += "\n" + line;
+            }
+            else
+            {
+                _inErrorLog = false;
+            }
         }
 
         var match = ListeningLine().Match(line);
@@ -166,4 +208,8 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Server is listening on port (\d+)")]
     private static partial Regex ListeningLine();
+
+    // Colour codes may precede the level when the console logger thinks it writes to a terminal.
+    [GeneratedRegex(@"^(\x1B\[[0-9;]*m)*(fail|crit)(\x1B\[[0-9;]*m)*: ")]
+    private static partial Regex ErrorLogLine();
 }

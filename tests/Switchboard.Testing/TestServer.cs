@@ -8,14 +8,18 @@ using Switchboard.Server;
 
 namespace Switchboard.Testing;
 
-/// <summary>A real Kestrel running Switchboard on 127.0.0.1 with a port the OS picks.</summary>
+/// <summary>
+/// A real Kestrel running Switchboard on 127.0.0.1 with a port the OS picks. Disposing it fails the test
+/// if the server logged an Error or Critical event the test did not expect (see <see cref="Logs"/>).
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, Uri address)
+    private TestServer(WebApplication app, Uri address, LogCapture logs)
     {
         _app = app;
+        Logs = logs;
         HttpAddress = address;
         WebSocketAddress = new Uri($"ws://{address.Authority}/ws");
     }
@@ -29,17 +33,22 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Every event the server logged at Warning and above.</summary>
+    public LogCapture Logs { get; }
+
     /// <summary>
     /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
-    /// set <see cref="SwitchboardOptions.DirectWebSockets"/> to false to test the HTTP-pipeline path.
+    /// tests that hold for any way in use <see cref="StartAsync(WayIn, Action{SwitchboardOptions}?)"/>.
     /// </summary>
     /// <param name="port">The port on 127.0.0.1; 0 (the default) lets the OS pick a free one.</param>
     public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0)
     {
+        var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{port}"));
         builder.WebHost.UseSwitchboardTransport();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddSwitchboard(configure);
         var app = builder.Build();
         app.UseSwitchboard();
@@ -55,8 +64,19 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address));
+        return new TestServer(app, new Uri(address), logs);
     }
+
+    /// <summary>
+    /// Starts a server reached the way <paramref name="wayIn"/> says; that choice is applied after
+    /// <paramref name="configure"/>, so a test cannot run over the other way by accident.
+    /// </summary>
+    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            configure?.Invoke(o);
+            o.DirectWebSockets = wayIn == WayIn.Direct;
+        });
 
     public Task<TestClient> ConnectAsync(string path = "/ws") =>
         TestClient.ConnectAsync(new Uri($"ws://{HttpAddress.Authority}{path}"));
@@ -67,5 +87,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await _app.DisposeAsync();
+        // Checked last, so errors logged while connections are torn down at shutdown count too.
+        Logs.ThrowIfUnexpectedErrors("The server");
     }
 }
