@@ -81,6 +81,12 @@ public sealed class RawWebSocket : IAsyncDisposable
     public Task SendFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, bool fin = true) =>
         SendBytesAsync(Frame(opcode, payload.Span, fin));
 
+    /// <summary>
+    /// Writes <paramref name="bytes"/> and waits as long as the server takes to let them through (TCP flow
+    /// control), bounded only by <paramref name="cancellationToken"/>: for tests of a server that stops reading.
+    /// </summary>
+    public Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => _stream.WriteAsync(bytes, cancellationToken).AsTask();
+
     /// <summary>Writes <paramref name="bytes"/> as they are: several frames at once, a frame in pieces, or a broken one.</summary>
     public Task SendBytesAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask().DefaultTimeout();
 
@@ -149,6 +155,19 @@ public sealed class RawWebSocket : IAsyncDisposable
         {
             // A reset also ends the connection, just less politely.
             return total;
+        }
+    }
+
+    /// <summary>Reads whatever has arrived, up to <paramref name="buffer"/>'s length, without caring about frames; 0 when the server closed.</summary>
+    public async Task<int> ReadSomeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _stream.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

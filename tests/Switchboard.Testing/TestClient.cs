@@ -77,9 +77,9 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>The next message, which must be of <paramref name="type"/>.</summary>
-    public async Task<JsonObject> ExpectAsync(string type)
+    public async Task<JsonObject> ExpectAsync(string type, TimeSpan? timeout = null)
     {
-        var message = await ReceiveAsync();
+        var message = await ReceiveAsync(timeout);
         var actual = (string?)message["type"];
         if (actual != type)
         {

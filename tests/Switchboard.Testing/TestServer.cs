@@ -36,6 +36,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Every event the server logged at Warning and above.</summary>
     public LogCapture Logs { get; }
 
+    /// <summary>Bytes the server holds right now for messages that have not completely arrived.</summary>
+    public long ReceiveBudgetHeld => _app.Services.GetRequiredService<Switchboard.Server.Connections.ReceiveBufferBudget>().Held;
+
     /// <summary>
     /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
     /// tests that hold for any way in use <see cref="StartAsync(WayIn, Action{SwitchboardOptions}?)"/>.

@@ -458,17 +458,22 @@ internal sealed partial class PeerConnection
         return buffer;
     }
 
+    /// <summary>Records whether input waits for a later turn, and asks for that turn while the output can take its answers.</summary>
     private void SetInputWaiting(bool waiting)
     {
-        if (waiting == _inputWaiting)
+        if (!waiting && !_inputWaiting)
         {
             return;
         }
 
         lock (_sendLock)
         {
-            _inputWaiting = waiting;
-            UpdateReceivingLocked();
+            if (waiting != _inputWaiting)
+            {
+                _inputWaiting = waiting;
+                UpdateReceivingLocked();
+            }
+
             if (waiting && !_blocked)
             {
                 _transport.ScheduleReceive();

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
 using Switchboard.Server.Protocol;
-using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Connections;
 
@@ -10,9 +9,9 @@ namespace Switchboard.Server.Connections;
 /// The single writer. Everything bound for the client waits in one bounded queue, counted in messages and
 /// bytes, control frames included: the messages in order with at most one pong among them (RFC 6455
 /// §5.5.3 allows answering only the latest ping), at most one keep-alive ping ahead of them, and the close
-/// frame last. A message sent on an
-/// epoll loop's thread is written when that loop finishes its event, with whatever else the event
-/// produced: one write for the burst. When the transport is full, what is left waits for it to have room,
+/// frame last. A message sent while a
+/// thread batches (an epoll loop's event, a pipeline connection's turn) is written when that work is
+/// done, with whatever else it produced: one write for the burst. When the transport is full, what is left waits for it to have room,
 /// the connection stops reading (a client that does not read cannot make the server work for it), and
 /// the client has <see cref="SwitchboardOptions.SendTimeout"/> to catch up, counted from the first write
 /// that could not finish until the queue is empty again, however little it reads meanwhile.
@@ -102,13 +101,22 @@ internal sealed partial class PeerConnection : IDeferredFlush
         }
     }
 
-    /// <summary>Writes what is queued; the epoll loop calls it when the event that queued it is done.</summary>
+    /// <summary>Writes what is queued; <see cref="FlushDeferral"/> calls it when the work that queued it is done.</summary>
     public void Flush()
     {
-        lock (_sendLock)
+        try
         {
-            _flushDeferred = false;
-            FlushLocked();
+            lock (_sendLock)
+            {
+                _flushDeferred = false;
+                FlushLocked();
+            }
+        }
+        catch (Exception ex)
+        {
+            // A bug (or memory running out) while writing costs this connection only.
+            Log.UnexpectedFailure(_shared.Logger, Id, ex);
+            Abort();
         }
     }
 
@@ -186,7 +194,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
         _queuedBytes += close.Length;
     }
 
-    /// <summary>On an epoll loop's thread the write waits for the end of the current event; elsewhere it happens now.</summary>
+    /// <summary>On a thread that batches (an epoll loop's event, a pipeline connection's turn) the write waits for the end of that work; elsewhere it happens now.</summary>
     private void ScheduleFlushLocked()
     {
         if (_blocked || _flushDeferred || _phase >= ClosePhase.CloseSent)
@@ -195,10 +203,9 @@ internal sealed partial class PeerConnection : IDeferredFlush
             return;
         }
 
-        if (EpollLoop.Current is { } loop)
+        if (FlushDeferral.TryDefer(this))
         {
             _flushDeferred = true;
-            loop.Defer(this);
             return;
         }
 

@@ -52,7 +52,7 @@ internal sealed class PipelineTransport : IPeerTransport
                 {
                     // Input left waiting by the last turn: after the thread pool's other work, not before.
                     await Task.Yield();
-                    connection.ContinueReceiving();
+                    Turn(connection, static c => c.ContinueReceiving());
                     continue;
                 }
 
@@ -184,7 +184,7 @@ internal sealed class PipelineTransport : IPeerTransport
                 return false;
             }
 
-            connection.OnReceivedIntoInbox(read);
+            Turn((connection, read), static s => s.connection.OnReceivedIntoInbox(s.read));
             return true;
         }
 
@@ -197,12 +197,41 @@ internal sealed class PipelineTransport : IPeerTransport
                 return false;
             }
 
-            connection.OnReceived(buffer.AsSpan(0, count));
+            var batching = FlushDeferral.Open();
+            try
+            {
+                connection.OnReceived(buffer.AsSpan(0, count));
+            }
+            finally
+            {
+                if (batching)
+                {
+                    FlushDeferral.Close();
+                }
+            }
+
             return true;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One turn of input, its answers batched into one write per connection as on an epoll loop.</summary>
+    private static void Turn<T>(T state, Action<T> turn)
+    {
+        var batching = FlushDeferral.Open();
+        try
+        {
+            turn(state);
+        }
+        finally
+        {
+            if (batching)
+            {
+                FlushDeferral.Close();
+            }
         }
     }
 

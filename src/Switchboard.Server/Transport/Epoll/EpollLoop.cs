@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Switchboard.Server.Connections;
 
 namespace Switchboard.Server.Transport.Epoll;
 
@@ -25,8 +26,6 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private readonly int _wakeFd;
     private readonly Thread _thread;
 
-    /// <summary>Sockets that want a write at the end of the current event (see <see cref="Defer"/>).</summary>
-    private readonly List<IDeferredFlush> _deferred = [];
 
     /// <summary>Connections that left input waiting for a later turn (see <see cref="ScheduleTurn"/>).</summary>
     private List<IEpollTurn> _turns = [];
@@ -112,11 +111,6 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="flush"/> once the event being handled is done, so the messages one read
-    /// produced for one socket go out in one write. Only on this loop's thread.
-    /// </summary>
-    public void Defer(IDeferredFlush flush) => _deferred.Add(flush);
 
     /// <summary>
     /// Runs <paramref name="turn"/> after the events already collected have been handled, so a connection
@@ -191,6 +185,9 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private void Run()
     {
         _current = this;
+
+        // Writes produced while an event is handled wait for its end, so one read's answers leave together.
+        FlushDeferral.Open();
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollInterop.EventSize));
         try
         {
@@ -230,6 +227,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         finally
         {
             NativeMemory.Free(events);
+            FlushDeferral.Close();
             _current = null;
         }
     }
@@ -343,20 +341,14 @@ internal sealed unsafe partial class EpollLoop : IDisposable
 
     private void FlushDeferred()
     {
-        // A flush may defer more (it never does today); index so additions are still run.
-        for (var i = 0; i < _deferred.Count; i++)
+        try
         {
-            try
-            {
-                _deferred[i].Flush();
-            }
-            catch (Exception ex)
-            {
-                Survive(ex, null);
-            }
+            FlushDeferral.FlushAll();
         }
-
-        _deferred.Clear();
+        catch (Exception ex)
+        {
+            Survive(ex, null);
+        }
     }
 
     private static partial class Log
