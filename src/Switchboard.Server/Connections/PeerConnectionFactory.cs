@@ -12,9 +12,15 @@ namespace Switchboard.Server.Connections;
 internal sealed class PeerConnectionFactory
 {
     public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, timeProvider, loggerFactory)
     {
-        Options = options.Value;
-        Handler = dialect;
+    }
+
+    /// <summary>For a handler other than the native dialect (tests of the connection on its own).</summary>
+    public PeerConnectionFactory(SwitchboardOptions options, IMessageHandler handler, ConnectionStore connections, ReceiveBufferBudget receiveBudget, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Handler = handler;
         Connections = connections;
         ReceiveBudget = receiveBudget;
         TimeProvider = timeProvider;
