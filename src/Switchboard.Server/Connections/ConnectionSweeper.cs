@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Server.Connections;
@@ -11,7 +12,7 @@ namespace Switchboard.Server.Connections;
 /// <see cref="ConnectionStore"/>'s 32 shards (several at the shortest periods), so the work and the pings
 /// it sends are spread over the period instead of arriving as one burst.
 /// </summary>
-internal sealed class ConnectionSweeper : IHostedService, IDisposable
+internal sealed partial class ConnectionSweeper : IHostedService, IDisposable
 {
     private static readonly TimeSpan _minimumPeriod = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan _maximumPeriod = TimeSpan.FromSeconds(1);
@@ -21,12 +22,14 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
 
     private readonly ConnectionStore _connections;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private ITimer? _timer;
     private int _sweeping;
     private int _nextShard;
 
-    public ConnectionSweeper(ConnectionStore connections, TimeProvider timeProvider, IOptions<SwitchboardOptions> options)
+    public ConnectionSweeper(ConnectionStore connections, TimeProvider timeProvider, IOptions<SwitchboardOptions> options, ILogger<ConnectionSweeper>? logger = null)
     {
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _connections = connections;
         _timeProvider = timeProvider;
         Period = PeriodFor(options.Value);
@@ -79,6 +82,19 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
                 }
             }
         }
+        catch (Exception ex)
+        {
+            // A timer callback: an exception would be unhandled and end the process. A sweep that fails
+            // (memory running out) is tried again next tick; each connection's deadlines still stand.
+            try
+            {
+                Log.SweepFailed(_logger, ex);
+            }
+            catch (Exception)
+            {
+                // Not even the log could be written.
+            }
+        }
         finally
         {
             Volatile.Write(ref _sweeping, 0);
@@ -103,5 +119,11 @@ internal sealed class ConnectionSweeper : IHostedService, IDisposable
             .DefaultIfEmpty(_maximumPeriod)
             .Min();
         return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, _minimumPeriod.Ticks, _maximumPeriod.Ticks));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(50, LogLevel.Error, "Sweeping the connections' deadlines failed; trying again next tick", EventName = "SweepFailed")]
+        public static partial void SweepFailed(ILogger logger, Exception exception);
     }
 }

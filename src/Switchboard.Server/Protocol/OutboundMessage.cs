@@ -44,7 +44,7 @@ internal sealed class OutboundMessage
     /// <summary>Payload length in bytes.</summary>
     public int Length => _length;
 
-    /// <summary>The payload (what .NET's WebSocket frames itself).</summary>
+    /// <summary>The payload alone, without the frame header.</summary>
     public ReadOnlyMemory<byte> Memory => new(Buffer, MaxHeaderLength, _length);
 
     /// <summary>The complete WebSocket frame: header and payload.</summary>

@@ -105,9 +105,26 @@ internal sealed class PendingHandshake : IEpollTarget
 
     private void OnTimeout()
     {
-        if (Decide())
+        // A timer callback: an exception here would be unhandled and end the process.
+        try
         {
-            HandOff(_registration!);
+            if (Decide())
+            {
+                HandOff(_registration!);
+            }
+        }
+        catch (Exception)
+        {
+            // Handing over failed (the client is gone, or memory ran out): let go of the socket.
+            try
+            {
+                _registration?.Unregister();
+                _socket.Dispose();
+            }
+            catch (Exception)
+            {
+                // Nothing more can be done for this socket.
+            }
         }
     }
 

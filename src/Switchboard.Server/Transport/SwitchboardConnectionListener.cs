@@ -106,10 +106,29 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
             {
                 // A client that reset before we accepted it, or a transient shortage: keep listening.
                 Log.AcceptFailed(_logger, ex.SocketErrorCode);
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    // Out of descriptors or memory: retrying at once would only spin until some are freed.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                continue;
+            }
+            catch (Exception ex)
+            {
+                // Anything else (memory running out) must not end the loop every future client depends on.
+                try
+                {
+                    Log.ConnectionFailed(_logger, ex);
+                }
+                catch (Exception)
+                {
+                    // Not even the log could be written; keep listening.
+                }
+
                 continue;
             }
 
-            socket.NoDelay = true;
             Handle(socket);
         }
     }
@@ -132,6 +151,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     {
         try
         {
+            socket.NoDelay = true;
             new PendingHandshake(socket, this).Start(_engine, _timeProvider, _options.HandshakeTimeout);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -141,8 +161,15 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
         }
         catch (Exception ex)
         {
-            Log.ConnectionFailed(_logger, ex);
             socket.Dispose();
+            try
+            {
+                Log.ConnectionFailed(_logger, ex);
+            }
+            catch (Exception)
+            {
+                // The socket is released; that is what matters.
+            }
         }
     }
 
