@@ -81,12 +81,10 @@ public abstract class BadInputTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.Equal("x", (string)relayed["payload"]!);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Message_UnpairedSurrogateEscapeInTo_GetsBadMessageNamingTheFieldAndIsNotRelayed(bool direct)
+    [Fact]
+    public async Task Message_UnpairedSurrogateEscapeInTo_GetsBadMessageNamingTheFieldAndIsNotRelayed()
     {
-        await using var server = await TestServer.StartAsync(o => o.DirectWebSockets = direct);
+        await using var server = await StartServerAsync();
         await using var pair = await RelayingPair.StartAsync(server);
 
         await pair.A.SendTextAsync($$"""{"type":"candidate","roomId":"{{pair.RoomId}}","to":"\ud800","payload":"x"}""");
