@@ -127,8 +127,9 @@ public sealed class HostileClientMemoryTests(ITestOutputHelper output)
         await using var flooder = await RawWebSocket.ConnectAsync(host.HttpAddress);
 
         using var stopReading = new CancellationTokenSource();
-        var reading = ReadTrickleAsync(flooder, TrickleBytes, stopReading.Token);
-        var result = await flooder.FloodAsync(PingBatch(), cutoff);
+        using var readEnds = new CancellationTokenSource();
+        var reading = ReadTrickleAsync(flooder, TrickleBytes, readEnds, stopReading.Token);
+        var result = await flooder.FloodAsync(PingBatch(), cutoff, readEnds.Token);
         await stopReading.CancelAsync();
         var (bytesRead, readEnded) = await reading;
         var dropped = result.Dropped || readEnded;
@@ -210,8 +211,11 @@ public sealed class HostileClientMemoryTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Reads at most <paramref name="bytes"/> a second until stopped; how much arrived, and whether the server ended the connection.</summary>
-    private static async Task<(long BytesRead, bool Ended)> ReadTrickleAsync(RawWebSocket socket, int bytes, CancellationToken stop)
+    /// <summary>
+    /// Reads at most <paramref name="bytes"/> a second until stopped; how much arrived, and whether the
+    /// server ended the connection (which also cancels <paramref name="ended"/>, to stop the flood).
+    /// </summary>
+    private static async Task<(long BytesRead, bool Ended)> ReadTrickleAsync(RawWebSocket socket, int bytes, CancellationTokenSource ended, CancellationToken stop)
     {
         long total = 0;
         try
@@ -221,6 +225,7 @@ public sealed class HostileClientMemoryTests(ITestOutputHelper output)
                 var count = await socket.ReadSomeAsync(bytes, stop);
                 if (count == 0)
                 {
+                    await ended.CancelAsync();
                     return (total, true);
                 }
 

@@ -126,13 +126,15 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="bytes"/> over and over, as fast as the connection takes them, reading nothing,
-    /// until <paramref name="duration"/> has passed or the server drops the connection (a write fails).
-    /// A write the server does not take (its reading has stopped) waits, up to the same deadline.
+    /// until <paramref name="duration"/> has passed, <paramref name="cancellationToken"/> ends it, or the
+    /// server drops the connection (a write fails). A write the server does not take (its reading has
+    /// stopped) waits, up to the same deadline.
     /// </summary>
-    public async Task<FloodResult> FloodAsync(ReadOnlyMemory<byte> bytes, TimeSpan duration)
+    public async Task<FloodResult> FloodAsync(ReadOnlyMemory<byte> bytes, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var deadline = new CancellationTokenSource(duration);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(duration);
         long written = 0;
         try
         {
