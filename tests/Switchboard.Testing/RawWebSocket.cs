@@ -130,6 +130,54 @@ public sealed class RawWebSocket : IAsyncDisposable
         return [.. header, .. body];
     }
 
+    /// <summary>
+    /// Writes <paramref name="bytes"/> over and over, as fast as the connection takes them, reading nothing,
+    /// until <paramref name="duration"/> has passed, <paramref name="cancellationToken"/> ends it, or the
+    /// server drops the connection (a write fails). A write the server does not take (its reading has
+    /// stopped) waits, up to the same deadline.
+    /// </summary>
+    public async Task<FloodResult> FloodAsync(ReadOnlyMemory<byte> bytes, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(duration);
+        long written = 0;
+        try
+        {
+            while (true)
+            {
+                await _stream.WriteAsync(bytes, deadline.Token);
+                written += bytes.Length;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return new FloodResult(written, Dropped: false, started.Elapsed);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Reset or broken pipe: the server closed the connection while we were still sending.
+            return new FloodResult(written, Dropped: true, started.Elapsed);
+        }
+    }
+
+    /// <summary>
+    /// One read of at most <paramref name="count"/> bytes, as a client that reads a trickle would: how many
+    /// arrived, 0 once the server has closed or reset the connection.
+    /// </summary>
+    public async Task<int> ReadSomeAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var buffer = new byte[count];
+        try
+        {
+            return await _stream.ReadAsync(buffer, cancellationToken).AsTask().WaitAsync(TestTimeouts.Default, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Half-closes the connection (FIN): the client will send nothing more but still reads.</summary>
     public void EndSending() => _tcp.Client.Shutdown(SocketShutdown.Send);
 

@@ -59,6 +59,30 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The server's process id: with <c>dotnet exec</c> the server runs in this very process.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The server's resident memory (VmRSS in /proc/PID/status), in kB. Linux only.</summary>
+    public long ReadResidentKilobytes() => ReadStatusKilobytes("VmRSS");
+
+    /// <summary>
+    /// One kB figure from /proc/PID/status: VmRSS (resident), VmData (private writable mappings, which is
+    /// what the GC has committed plus native heaps and stacks, touched or not), VmHWM (peak resident).
+    /// </summary>
+    public long ReadStatusKilobytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                var value = line[(field.Length + 1)..].Trim();
+                return long.Parse(value[..value.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"No {field} in /proc/{_process.Id}/status.");
+    }
+
     /// <summary>The repository root (where Switchboard.slnx is), found from the test's own folder.</summary>
     public static string RepositoryRoot
     {
