@@ -16,4 +16,8 @@ public abstract class WayInTests(WayIn wayIn)
     /// <summary>A server reached this class's way; the test's own options are applied first.</summary>
     protected Task<TestServer> StartServerAsync(Action<SwitchboardOptions>? configure = null) =>
         TestServer.StartAsync(WayIn, configure);
+
+    /// <summary>A server whose endpoint speaks only <paramref name="protocols"/> (HTTP/2 without TLS, say).</summary>
+    protected Task<TestServer> StartServerAsync(Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols protocols) =>
+        TestServer.StartAsync(WayIn, configure: null, protocols);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Server;
@@ -43,12 +44,15 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server. By default upgrades are taken straight from the socket, as the shipped host does;
     /// tests that hold for any way in use <see cref="StartAsync(WayIn, Action{SwitchboardOptions}?)"/>.
     /// </summary>
+    /// <param name="configure">The test's own options.</param>
     /// <param name="port">The port on 127.0.0.1; 0 (the default) lets the OS pick a free one.</param>
-    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0)
+    /// <param name="protocols">What Kestrel speaks on the endpoint; <see cref="HttpProtocols.Http2"/> for HTTP/2 without TLS (prior knowledge).</param>
+    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
     {
         var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{port}"));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = protocols));
         builder.WebHost.UseSwitchboardTransport();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
@@ -74,12 +78,14 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server reached the way <paramref name="wayIn"/> says; that choice is applied after
     /// <paramref name="configure"/>, so a test cannot run over the other way by accident.
     /// </summary>
-    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null) =>
-        StartAsync(o =>
-        {
-            configure?.Invoke(o);
-            o.DirectWebSockets = wayIn == WayIn.Direct;
-        });
+    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null, HttpProtocols protocols = HttpProtocols.Http1AndHttp2) =>
+        StartAsync(
+            o =>
+            {
+                configure?.Invoke(o);
+                o.DirectWebSockets = wayIn == WayIn.Direct;
+            },
+            protocols: protocols);
 
     public Task<TestClient> ConnectAsync(string path = "/ws") =>
         TestClient.ConnectAsync(new Uri($"ws://{HttpAddress.Authority}{path}"));

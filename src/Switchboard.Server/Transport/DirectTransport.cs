@@ -68,10 +68,23 @@ internal sealed class DirectTransport : IPeerTransport, IEpollTarget, IEpollTurn
             _connection.OnWritable();
         }
 
-        // Readiness collected before reading was paused is ignored; a hang-up or an error never is.
-        if (!_closed && ((events & EndEvents) != 0 || (_receiving && (events & ReadEvents) != 0)))
+        if (_closed)
         {
-            OnReadable();
+            return;
+        }
+
+        if (_receiving)
+        {
+            if ((events & (ReadEvents | EndEvents)) != 0)
+            {
+                OnReadable();
+            }
+        }
+        else if ((events & EndEvents) != 0)
+        {
+            // Paused (the client is not taking its output) and now gone: nothing it still sent can be
+            // answered. Readiness collected before the pause is ignored; a hang-up or an error never is.
+            Close();
         }
     }
 
