@@ -82,6 +82,10 @@ public abstract class LoadAndLeakTests(WayIn wayIn) : WayInTests(wayIn)
         {
             o.MaxRoomCapacity = 64;
             o.IoThreads = ioThreads;
+
+            // All 5 000 messages may be queued for the receiver at once on a machine busy with other tests;
+            // this test is about order and loss, not the slow-consumer limit (LoadAndLeakTests.SlowConsumer_…).
+            o.SendQueueLimit = 2 * Senders * PerSender;
         });
         await using var receiver = await server.ConnectAsync();
         var (roomId, receiverId) = await receiver.CreateRoomAsync(capacity: Senders + 1);
