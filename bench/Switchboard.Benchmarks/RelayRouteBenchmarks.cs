@@ -32,7 +32,7 @@ public class RelayRouteBenchmarks
         var core = new SignalingCore(Microsoft.Extensions.Options.Options.Create(_options), new ServerMessages(_options), NullLogger<SignalingCore>.Instance);
         _dialect = new NativeDialect(core, _options);
         var options = Microsoft.Extensions.Options.Options.Create(_options);
-        _factory = new PeerConnectionFactory(options, _dialect, new ConnectionStore(), new ReceiveBufferBudget(options), TimeProvider.System, NullLoggerFactory.Instance);
+        _factory = new PeerConnectionFactory(options, _dialect, new ConnectionStore(), new ReceiveBufferBudget(options), new SendBacklogBudget(options), TimeProvider.System, NullLoggerFactory.Instance);
         _sender = Connect();
         core.CreateRoom(_sender, RoomSize);
         var room = _sender.Rooms[0];

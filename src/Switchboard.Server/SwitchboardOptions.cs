@@ -44,6 +44,21 @@ public sealed class SwitchboardOptions
     public long PartialMessageByteLimit { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
+    /// How long one message may take to arrive completely once its first byte has: a client that keeps a
+    /// message half-sent holds its share of <see cref="PartialMessageByteLimit"/> at most this long, and is
+    /// closed with 1008. Default 15 s (a 64 KiB message at 4.4 kB/s).
+    /// </summary>
+    public TimeSpan PartialMessageTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Bytes that may wait, in all connections together, for clients that are behind (their output is
+    /// blocked because they are not taking what is sent to them). A connection that is behind and would
+    /// queue more while this is reached is closed as a slow consumer (4008). Default 64 MiB; at least
+    /// <see cref="SendQueueByteLimit"/>.
+    /// </summary>
+    public long TotalSendQueueByteLimit { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Frames one connection may have handled before the other connections served by the same thread get
     /// their turn; the rest waits, unread from the socket, for the next turn. Default 64.
     /// </summary>

@@ -25,6 +25,8 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.SendQueueLimit >= 1, $"SendQueueLimit must be at least 1 (was {options.SendQueueLimit}).");
         Require(options.SendQueueByteLimit >= options.MaxMessageSize, $"SendQueueByteLimit must be at least MaxMessageSize ({options.MaxMessageSize}) so one largest message fits (was {options.SendQueueByteLimit}).");
         Require(options.PartialMessageByteLimit >= 2L * options.MaxMessageSize, $"PartialMessageByteLimit must be at least twice MaxMessageSize ({2L * options.MaxMessageSize}) so one largest message can arrive in pieces (was {options.PartialMessageByteLimit}).");
+        Require(options.PartialMessageTimeout > TimeSpan.Zero, $"PartialMessageTimeout must be positive (was {options.PartialMessageTimeout}).");
+        Require(options.TotalSendQueueByteLimit >= options.SendQueueByteLimit, $"TotalSendQueueByteLimit must be at least SendQueueByteLimit ({options.SendQueueByteLimit}) (was {options.TotalSendQueueByteLimit}).");
         Require(options.FramesPerTurn is >= 1 and <= 65_536, $"FramesPerTurn must be between 1 and 65536 (was {options.FramesPerTurn}).");
         Require(options.SendTimeout > TimeSpan.Zero, $"SendTimeout must be positive (was {options.SendTimeout}).");
         Require(options.KeepAliveInterval > TimeSpan.Zero, $"KeepAliveInterval must be positive (was {options.KeepAliveInterval}).");

@@ -61,6 +61,12 @@ public abstract class HostileClientMemoryTests(WayIn wayIn, ITestOutputHelper ou
     /// pipeline connections committed +115 to +119 MB, with this transport and with the one before it
     /// (where the attack's frames held 4 kB each), so 64 kB a connection there.
     /// </summary>
+    /// <summary>
+    /// What a pipeline connection that is not read from may park besides its own cost: Kestrel's input
+    /// (64 kB), the turn waiting in the connection (64 kB) and the output Kestrel has not sent (64 kB).
+    /// </summary>
+    private const long PausedPipelineKilobytes = 192;
+
     private long CommittedKilobytesPerHeldConnection => wayIn == WayIn.Direct ? KilobytesPerHeldConnection : 64;
 
     /// <summary>The largest payload a ping may carry (RFC 6455 §5.5): the most pong per byte sent.</summary>
@@ -128,6 +134,54 @@ public abstract class HostileClientMemoryTests(WayIn wayIn, ITestOutputHelper ou
         await AssertStillRelaysAsync(host, During);
         AssertNoOutOfMemory(host, During);
         AssertGrowthWithin(baseline, sampler, SlackKilobytes, $"during {flood.TotalSeconds} s of pings from a client that never reads", "nothing grows with the flood");
+    }
+
+    [Fact]
+    public async Task PingFlood_TwoHundredClientsThatNeverRead_MemoryStaysBounded()
+    {
+        // Each flooder is soon not read from (its pongs back up). What it sent meanwhile waits where TCP
+        // keeps it: the kernel on the direct path; through the pipeline, Kestrel's buffers too, which
+        // Switchboard caps at 64 kB per connection (KestrelBufferLimits) instead of Kestrel's 1 MiB.
+        const int Clients = 200;
+        var flood = TimeSpan.FromSeconds(4);
+        var perClient = wayIn == WayIn.Direct ? KilobytesPerHeldConnection : KilobytesPerHeldConnection + PausedPipelineKilobytes;
+
+        // Through the pipeline every read goes through Kestrel's streams, which allocate: with 200 clients
+        // flooding, the GC's allocation budget adds up to 40-60 MB resident (measured), and commits well
+        // ahead of it. Kestrel's own default (1 MiB parked per connection not read from, 200 MB here) would
+        // still break both bounds.
+        var slack = wayIn == WayIn.Direct ? SlackKilobytes : 3 * SlackKilobytes;
+        var allowedGrowth = (perClient * Clients) + slack;
+        var committedGrowth = wayIn == WayIn.Direct ? allowedGrowth : (512 * Clients) + slack;
+
+        await using var host = await StartHostAsync();
+        var baseline = await WarmUpAsync(host);
+        await using var sampler = new ProcessMemorySampler(host);
+        var flooders = new List<RawWebSocket>(Clients);
+        try
+        {
+            for (var i = 0; i < Clients; i++)
+            {
+                flooders.Add(await RawWebSocket.ConnectAsync(host.HttpAddress));
+            }
+
+            var batch = PingBatch();
+            var results = await Task.WhenAll(flooders.Select(f => f.FloodAsync(batch, flood)));
+            Report($"{Clients} clients flooded {results.Sum(r => r.BytesWritten) / PingFrameLength:N0} pings in {flood.TotalSeconds} s, never reading", baseline, sampler);
+
+            const string During = "while 200 clients flooded pings without reading";
+            AssertAlive(host, During);
+            await AssertStillRelaysAsync(host, During);
+            AssertNoOutOfMemory(host, During);
+            AssertGrowthWithin(baseline, sampler, allowedGrowth, $"during {flood.TotalSeconds} s of pings from {Clients} clients that never read", $"{perClient} kB a connection + {Megabytes(slack)}", committedGrowth);
+        }
+        finally
+        {
+            foreach (var flooder in flooders)
+            {
+                await flooder.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

@@ -104,6 +104,7 @@ public abstract class HostileClientTests(WayIn wayIn) : WayInTests(wayIn)
             o.SendTimeout = TimeSpan.FromSeconds(1);
             o.SendQueueLimit = 1_000_000;
             o.SendQueueByteLimit = 256 * 1024 * 1024;
+            o.TotalSendQueueByteLimit = 512 * 1024 * 1024;
         });
         await using var sender = await server.ConnectAsync();
         var (roomId, _) = await sender.CreateRoomAsync();

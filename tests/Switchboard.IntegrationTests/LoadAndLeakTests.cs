@@ -181,6 +181,7 @@ public abstract class LoadAndLeakTests(WayIn wayIn) : WayInTests(wayIn)
             // The queue never fills: only a write that cannot finish can end this connection.
             o.SendQueueLimit = 100_000;
             o.SendQueueByteLimit = 256 * 1024 * 1024;
+            o.TotalSendQueueByteLimit = 256 * 1024 * 1024;
             o.SendTimeout = TimeSpan.FromSeconds(1);
         });
         await using var sender = await server.ConnectAsync();

@@ -78,7 +78,7 @@ internal sealed partial class ConnectionSweeper : IHostedService, IDisposable
                 _nextShard = (shard + 1) % ConnectionStore.ShardCount;
                 foreach (var connection in _connections.Shard(shard))
                 {
-                    connection.Sweep(now);
+                    SweepOne(connection, now);
                 }
             }
         }
@@ -98,6 +98,27 @@ internal sealed partial class ConnectionSweeper : IHostedService, IDisposable
         finally
         {
             Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    /// <summary>One connection that fails its sweep (a bug) must not keep the rest of its shard from theirs.</summary>
+    private void SweepOne(PeerConnection connection, long now)
+    {
+        try
+        {
+            connection.Sweep(now);
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                Log.SweepFailed(_logger, ex);
+                connection.Abort();
+            }
+            catch (Exception)
+            {
+                // Not even that: the next tick tries again.
+            }
         }
     }
 

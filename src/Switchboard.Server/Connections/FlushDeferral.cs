@@ -39,7 +39,7 @@ internal static class FlushDeferral
         return true;
     }
 
-    /// <summary>Runs every deferred flush and keeps batching. Each flush handles its own failures.</summary>
+    /// <summary>Runs every deferred flush and keeps batching. Each flush handles its own failures; should one still throw, the others run and the first failure is rethrown.</summary>
     public static void FlushAll()
     {
         var batch = _batch;
@@ -48,13 +48,26 @@ internal static class FlushDeferral
             return;
         }
 
-        // A flush may defer more; index so additions are still run.
+        // A flush may defer more; index so additions are still run. One that fails must not keep the
+        // others from writing: each is run, and the batch is cleared whatever happens.
+        Exception? failure = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Flush();
+            try
+            {
+                batch[i].Flush();
+            }
+            catch (Exception ex)
+            {
+                failure ??= ex;
+            }
         }
 
         batch.Clear();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     /// <summary>Runs what was deferred and stops batching on this thread.</summary>

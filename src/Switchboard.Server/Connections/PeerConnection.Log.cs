@@ -36,6 +36,12 @@ internal sealed partial class PeerConnection
         [LoggerMessage(11, LogLevel.Information, "Peer {PeerId} did not answer a keep-alive ping within {Timeout}; dropping the connection", EventName = "KeepAliveTimedOut")]
         public static partial void KeepAliveTimedOut(ILogger logger, string peerId, TimeSpan timeout);
 
+        [LoggerMessage(13, LogLevel.Warning, "Peer {PeerId} is not reading while the clients that are behind already hold {Limit} queued bytes in all; closing with 4008", EventName = "SlowConsumersOverBudget")]
+        public static partial void SlowConsumersOverBudget(ILogger logger, string peerId, long limit);
+
+        [LoggerMessage(14, LogLevel.Information, "Peer {PeerId} took longer than {Timeout} to send one message; closing with 1008", EventName = "PartialMessageTimedOut")]
+        public static partial void PartialMessageTimedOut(ILogger logger, string peerId, TimeSpan timeout);
+
         [LoggerMessage(12, LogLevel.Warning, "Peer {PeerId}: incomplete messages of all clients already hold {Limit} bytes; closing with 1013", EventName = "PartialMessagesOverBudget")]
         public static partial void PartialMessagesOverBudget(ILogger logger, string peerId, long limit);
     }

@@ -24,6 +24,9 @@ internal sealed partial class PeerConnection
     public const int ReceiveBufferSize = 64 * 1024;
 
     private const int MinimumInboxSize = 256;
+
+    /// <summary>Once this much of one frame has arrived, the rest is read straight into its buffer.</summary>
+    private const int DirectReadThreshold = 16 * 1024;
     private const int MaxHeaderLength = 14;
 
     /// <summary>Bytes read but not yet handled: the start of a frame that has not completely arrived, or frames waiting for their turn.</summary>
@@ -44,14 +47,18 @@ internal sealed partial class PeerConnection
     /// <summary>The inbox holds frames that were read but not yet handled; written under the send lock.</summary>
     private bool _inputWaiting;
 
+    /// <summary>When the message now arriving started (0: none is): one may not take longer than PartialMessageTimeout.</summary>
+    private long _partialSince;
+
     /// <summary>
-    /// Where the transport should read next while the connection holds part of a frame: the free end of
-    /// that buffer, grown if it is full, so a large message is not copied twice. Empty when there is none;
-    /// the transport then reads into a buffer of its own and calls <see cref="OnReceived"/>.
+    /// Where the transport should read next while a large frame is arriving: the free end of the buffer
+    /// that holds its start, grown if it is full (at most doubling: never ahead of what arrived), so the
+    /// bulk of a large message is copied once. Empty otherwise; the transport then reads into a buffer of
+    /// its own and calls <see cref="OnReceived"/>.
     /// </summary>
     public Memory<byte> InboxSpace()
     {
-        if (_inbox is null || _inputDiscarded)
+        if (_inbox is null || _inputDiscarded || _inputWaiting || _inboxCount < DirectReadThreshold)
         {
             return Memory<byte>.Empty;
         }
@@ -59,21 +66,12 @@ internal sealed partial class PeerConnection
         var free = _inbox.Length - _inboxCount;
         if (free == 0)
         {
-            // Grown with what arrived, up to what the frame needs: a header announcing a large frame costs
-            // nothing until its bytes come.
-            var size = Math.Min(Math.Max(_inbox.Length * 2, MinimumInboxSize), Math.Max(_inboxNeeded, _inboxCount + 1));
-            var larger = RentReceiveBuffer(size);
-            if (larger is null)
+            if (!GrowInbox(Math.Min(_inbox.Length * 2, Math.Max(_inboxNeeded, _inboxCount + 1))))
             {
-                ReleaseInbox();
-                SetInputWaiting(false);
                 return Memory<byte>.Empty;
             }
 
-            _inbox.AsSpan(0, _inboxCount).CopyTo(larger);
-            _shared.ReceiveBudget.Return(_inbox);
-            _inbox = larger;
-            free = larger.Length - _inboxCount;
+            free = _inbox!.Length - _inboxCount;
         }
 
         return _inbox.AsMemory(_inboxCount, Math.Min(free, ReceiveBufferSize));
@@ -102,6 +100,27 @@ internal sealed partial class PeerConnection
     public void OnReceived(Span<byte> data)
     {
         Volatile.Write(ref _lastHeard, _shared.TimeProvider.GetTimestamp());
+        while (_inbox is not null && !_inputWaiting && !_inputDiscarded && !data.IsEmpty)
+        {
+            // The start of a frame waits in the inbox: complete it with just the bytes it needs, and
+            // handle everything after it where it arrived.
+            var take = Math.Min(Math.Max(_inboxNeeded - _inboxCount, 1), data.Length);
+            if (_inboxCount + take > _inbox.Length && !GrowInbox(Math.Max(_inboxCount + take, Math.Min(_inbox.Length * 2, _inboxNeeded))))
+            {
+                return;
+            }
+
+            data[..take].CopyTo(_inbox.AsSpan(_inboxCount));
+            _inboxCount += take;
+            data = data[take..];
+            if (_inboxCount < _inboxNeeded)
+            {
+                return;
+            }
+
+            Process(_inbox.AsSpan(0, _inboxCount), inInbox: true);
+        }
+
         if (_inputDiscarded || data.IsEmpty)
         {
             return;
@@ -109,26 +128,35 @@ internal sealed partial class PeerConnection
 
         if (_inbox is not null)
         {
-            // A transport should have read into the inbox; append, so nothing is lost or reordered.
-            while (!_inputDiscarded && !data.IsEmpty)
+            // Frames already wait for a turn: what arrived waits behind them, in order.
+            if (_inboxCount + data.Length > _inbox.Length && !GrowInbox(_inboxCount + data.Length))
             {
-                var space = InboxSpace();
-                if (space.IsEmpty)
-                {
-                    return;
-                }
-
-                var count = Math.Min(space.Length, data.Length);
-                data[..count].CopyTo(space.Span);
-                data = data[count..];
-                _inboxCount += count;
+                return;
             }
 
-            Process(_inbox!.AsSpan(0, _inboxCount), inInbox: true);
+            data.CopyTo(_inbox.AsSpan(_inboxCount));
+            _inboxCount += data.Length;
             return;
         }
 
         Process(data, inInbox: false);
+    }
+
+    /// <summary>Moves what the inbox holds into a larger buffer from the budget; false (and the connection failing with 1013) when it cannot.</summary>
+    private bool GrowInbox(int size)
+    {
+        var larger = RentReceiveBuffer(size);
+        if (larger is null)
+        {
+            ReleaseInbox();
+            SetInputWaiting(false);
+            return false;
+        }
+
+        _inbox.AsSpan(0, _inboxCount).CopyTo(larger);
+        _shared.ReceiveBudget.Return(_inbox!);
+        _inbox = larger;
+        return true;
     }
 
     /// <summary>Handles frames left waiting by an earlier turn; the transport calls it after <see cref="IPeerTransport.ScheduleReceive"/>.</summary>
@@ -157,12 +185,21 @@ internal sealed partial class PeerConnection
         {
             ReleaseInbox();
             SetInputWaiting(false);
+            TrackPartial(partialFrame: false);
             return;
         }
 
         if (inInbox)
         {
-            if (consumed > 0)
+            if (_inbox!.Length > 4 * MinimumInboxSize && rest <= _inbox.Length / 4
+                && _shared.ReceiveBudget.TryRent(Math.Max(rest, MinimumInboxSize)) is { } smaller)
+            {
+                // Most of a large buffer is no longer needed: give it back rather than hold it for the rest.
+                _inbox.AsSpan(consumed, rest).CopyTo(smaller);
+                _shared.ReceiveBudget.Return(_inbox);
+                _inbox = smaller;
+            }
+            else if (consumed > 0)
             {
                 _inbox.AsSpan(consumed, rest).CopyTo(_inbox);
             }
@@ -182,6 +219,35 @@ internal sealed partial class PeerConnection
         _inboxCount = rest;
         _inboxNeeded = waiting ? 0 : needed;
         SetInputWaiting(waiting);
+        TrackPartial(partialFrame: !waiting);
+    }
+
+    /// <summary>Starts the clock when a message begins to arrive in pieces, and stops it when none is.</summary>
+    private void TrackPartial(bool partialFrame)
+    {
+        if (partialFrame || _messageOpcode != 0)
+        {
+            if (_partialSince == 0)
+            {
+                Volatile.Write(ref _partialSince, _shared.TimeProvider.GetTimestamp());
+            }
+        }
+        else if (_partialSince != 0)
+        {
+            Volatile.Write(ref _partialSince, 0);
+        }
+    }
+
+    /// <summary>Called by the sweeper: a client that keeps a message half-sent past PartialMessageTimeout is closed.</summary>
+    private void SweepPartial(long now)
+    {
+        var since = Volatile.Read(ref _partialSince);
+        var timeout = _shared.Options.PartialMessageTimeout;
+        if (since != 0 && _shared.TimeProvider.GetElapsedTime(since, now) > timeout)
+        {
+            Log.PartialMessageTimedOut(_shared.Logger, Id, timeout);
+            RequestClose(WebSocketCloseStatus.PolicyViolation, "a message took too long to arrive");
+        }
     }
 
     /// <summary>Handles complete frames in <paramref name="data"/>, up to a turn's worth; returns how many bytes they took.</summary>
@@ -322,8 +388,15 @@ internal sealed partial class PeerConnection
                 _message = null;
                 _messageOpcode = 0;
                 _messageCount = 0;
-                Deliver(messageOpcode, message.AsSpan(0, count));
-                _shared.ReceiveBudget.Return(message);
+                try
+                {
+                    Deliver(messageOpcode, message.AsSpan(0, count));
+                }
+                finally
+                {
+                    _shared.ReceiveBudget.Return(message);
+                }
+
                 break;
             case WebSocketOpcode.Ping:
                 QueuePong(payload);
@@ -410,8 +483,9 @@ internal sealed partial class PeerConnection
 
     private void OnCloseFrame(ReadOnlySpan<byte> payload)
     {
-        // Nothing may follow a close; whatever does is dropped.
+        // Nothing may follow a close; whatever does is dropped, and a message it interrupted is let go.
         _inputDiscarded = true;
+        ReleaseMessage();
         var status = WebSocketCloseStatus.NormalClosure;
         if (payload.Length == 1)
         {
@@ -441,6 +515,7 @@ internal sealed partial class PeerConnection
         }
 
         _inputDiscarded = true;
+        ReleaseMessage();
         RequestClose(status, reason);
         return consumed;
     }
@@ -493,14 +568,23 @@ internal sealed partial class PeerConnection
         _inboxNeeded = 0;
     }
 
-    private void ReleaseReceiveBuffers()
+    private void ReleaseMessage()
     {
-        ReleaseInbox();
         if (_message is not null)
         {
             _shared.ReceiveBudget.Return(_message);
             _message = null;
         }
+
+        _messageOpcode = 0;
+        _messageCount = 0;
+    }
+
+    private void ReleaseReceiveBuffers()
+    {
+        ReleaseInbox();
+        ReleaseMessage();
+        Volatile.Write(ref _partialSince, 0);
     }
 
     private static void Unmask(Span<byte> payload, uint mask)

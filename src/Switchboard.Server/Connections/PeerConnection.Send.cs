@@ -40,6 +40,9 @@ internal sealed partial class PeerConnection : IDeferredFlush
     private OutboundMessage? _pong;
     private int _queuedBytes;
 
+    /// <summary>The part of <see cref="_queuedBytes"/> counted in the shared <see cref="SendBacklogBudget"/> (only while blocked).</summary>
+    private int _backlogBytes;
+
     /// <summary>Frames partly written when the transport filled up; <see cref="_writingClose"/> if our close is among them.</summary>
     private OutboundMessage? _writing;
     private int _written;
@@ -73,17 +76,32 @@ internal sealed partial class PeerConnection : IDeferredFlush
                 // Signaling must not be dropped silently: a consumer this slow is closed instead. A frame
                 // partly written is finished first, or the close would land inside it.
                 Log.SlowConsumer(_shared.Logger, Id, options.SendQueueLimit, options.SendQueueByteLimit);
-                ReleaseQueued();
-                QueueClose(CloseCodes.SlowConsumer, "send queue overflow");
+                CloseAsSlowConsumer();
+            }
+            else if (_blocked && !_shared.SendBacklog.TryAdd(message.Length))
+            {
+                // Behind, while the clients that are behind already hold all the server keeps for them.
+                Log.SlowConsumersOverBudget(_shared.Logger, Id, _shared.SendBacklog.Limit);
+                CloseAsSlowConsumer();
             }
             else
             {
                 (_queue ??= new Queue<OutboundMessage>(4)).Enqueue(message.AddReference());
                 _queuedBytes += message.Length;
+                if (_blocked)
+                {
+                    _backlogBytes += message.Length;
+                }
             }
 
             ScheduleFlushLocked();
         }
+    }
+
+    private void CloseAsSlowConsumer()
+    {
+        ReleaseQueued();
+        QueueClose(CloseCodes.SlowConsumer, "send queue overflow");
     }
 
     /// <summary>Closes with <paramref name="status"/> after what is already queued has been written. Any thread.</summary>
@@ -115,8 +133,14 @@ internal sealed partial class PeerConnection : IDeferredFlush
         catch (Exception ex)
         {
             // A bug (or memory running out) while writing costs this connection only.
-            Log.UnexpectedFailure(_shared.Logger, Id, ex);
-            Abort();
+            try
+            {
+                Log.UnexpectedFailure(_shared.Logger, Id, ex);
+            }
+            finally
+            {
+                Abort();
+            }
         }
     }
 
@@ -131,6 +155,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
             }
 
             _blocked = false;
+            ReleaseBacklog();
             FlushLocked();
             UpdateReceivingLocked();
             if (!_blocked && _inputWaiting)
@@ -187,8 +212,9 @@ internal sealed partial class PeerConnection : IDeferredFlush
 
     private void QueueClose(WebSocketCloseStatus status, string reason)
     {
-        _phase = ClosePhase.Closing;
+        // The time first: the sweeper reads the phase without the lock, then the time.
         Volatile.Write(ref _closeRequestedAt, _shared.TimeProvider.GetTimestamp());
+        _phase = ClosePhase.Closing;
         var close = CloseFrame(status, reason);
         (_queue ??= new Queue<OutboundMessage>(1)).Enqueue(close);
         _queuedBytes += close.Length;
@@ -350,13 +376,29 @@ internal sealed partial class PeerConnection : IDeferredFlush
 
     private void Block()
     {
-        _blocked = true;
+        if (!_blocked)
+        {
+            // From now on what waits here counts against what the server keeps for clients that are behind.
+            _blocked = true;
+            _shared.SendBacklog.Add(_queuedBytes - _backlogBytes);
+            _backlogBytes = _queuedBytes;
+        }
+
         if (Volatile.Read(ref _backlogSince) == 0)
         {
             Volatile.Write(ref _backlogSince, _shared.TimeProvider.GetTimestamp());
         }
 
         UpdateReceivingLocked();
+    }
+
+    private void ReleaseBacklog()
+    {
+        if (_backlogBytes != 0)
+        {
+            _shared.SendBacklog.Release(_backlogBytes);
+            _backlogBytes = 0;
+        }
     }
 
     /// <summary>Reads only while nothing waits: neither output the client has not taken, nor input not yet handled.</summary>
@@ -445,6 +487,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
         _pong = null;
         _pingQueued = false;
         _queuedBytes = 0;
+        ReleaseBacklog();
     }
 
     private static OutboundMessage CloseFrame(WebSocketCloseStatus status, string reason)

@@ -118,6 +118,8 @@ internal sealed partial class PeerConnection
             return;
         }
 
+        SweepPartial(now);
+
         var heard = Volatile.Read(ref _lastHeard);
         var pingSentAt = _pingSentAt;
         if (pingSentAt != 0)
@@ -159,9 +161,13 @@ internal sealed partial class PeerConnection
         {
             Log.UnexpectedFailure(_shared.Logger, Id, ex);
         }
+        finally
+        {
+            // Whatever the rooms made of it, the connection is gone and its buffers go back.
+            _shared.Connections.Remove(this);
+            ReleaseReceiveBuffers();
+        }
 
-        _shared.Connections.Remove(this);
-        ReleaseReceiveBuffers();
         Log.Disconnected(_shared.Logger, Id);
     }
 

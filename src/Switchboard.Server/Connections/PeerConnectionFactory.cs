@@ -11,14 +11,15 @@ namespace Switchboard.Server.Connections;
 /// </summary>
 internal sealed class PeerConnectionFactory
 {
-    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-        : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, timeProvider, loggerFactory)
+    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, sendBacklog, timeProvider, loggerFactory)
     {
     }
 
     /// <summary>For a handler other than the native dialect (tests of the connection on its own).</summary>
-    public PeerConnectionFactory(SwitchboardOptions options, IMessageHandler handler, ConnectionStore connections, ReceiveBufferBudget receiveBudget, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public PeerConnectionFactory(SwitchboardOptions options, IMessageHandler handler, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        SendBacklog = sendBacklog;
         Options = options;
         Handler = handler;
         Connections = connections;
@@ -35,6 +36,8 @@ internal sealed class PeerConnectionFactory
     public ConnectionStore Connections { get; }
 
     public ReceiveBufferBudget ReceiveBudget { get; }
+
+    public SendBacklogBudget SendBacklog { get; }
 
     public TimeProvider TimeProvider { get; }
 

@@ -32,6 +32,10 @@ internal sealed class PipelineTransport : IPeerTransport
     private bool _endRequested;
     private volatile bool _ended;
 
+    /// <summary>The request is over: its HttpContext may already serve another stream, so it is not touched again.</summary>
+    private bool _finished;
+    private Task? _writeCompletion;
+
     public PipelineTransport(Stream stream, HttpContext context)
     {
         _stream = stream;
@@ -86,6 +90,19 @@ internal sealed class PipelineTransport : IPeerTransport
             }
 
             connection.OnTransportClosed();
+
+            // A write still outstanding would complete after the request is over: end it first.
+            if (_writeCompletion is { IsCompleted: false } writing)
+            {
+                _context.Abort();
+                await writing;
+            }
+
+            lock (connection.SendLock)
+            {
+                _finished = true;
+            }
+
             _end.Dispose();
         }
     }
@@ -123,7 +140,7 @@ internal sealed class PipelineTransport : IPeerTransport
         }
 
         _writing = true;
-        _ = CompleteWriteAsync(pending, copy);
+        _writeCompletion = CompleteWriteAsync(pending, copy);
         return bytes.Length;
     }
 
@@ -168,7 +185,16 @@ internal sealed class PipelineTransport : IPeerTransport
 
     public void Abort()
     {
-        _context.Abort();
+        lock (_connection.SendLock)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _context.Abort();
+        }
+
         End();
     }
 
@@ -262,17 +288,32 @@ internal sealed class PipelineTransport : IPeerTransport
             end = _endRequested;
         }
 
-        if (failed)
+        try
         {
-            Abort();
+            if (failed)
+            {
+                Abort();
+            }
+            else if (end)
+            {
+                End();
+            }
+            else if (wanted)
+            {
+                _connection.OnWritable();
+            }
         }
-        else if (end)
+        catch (Exception)
         {
-            End();
-        }
-        else if (wanted)
-        {
-            _connection.OnWritable();
+            // Only RunAsync's end awaits this: a failure here (a bug) costs this connection only.
+            try
+            {
+                Abort();
+            }
+            catch (Exception)
+            {
+                // The request is already gone; RunAsync ends the connection.
+            }
         }
     }
 

@@ -27,11 +27,14 @@ public static class SwitchboardServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardOptions>, SwitchboardOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelBufferLimits>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, KestrelBufferLimits>());
         services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
         services.TryAddSingleton<ReceiveBufferBudget>();
+        services.TryAddSingleton<SendBacklogBudget>();
         services.TryAddSingleton<PeerConnectionFactory>();
         services.TryAddSingleton<EpollEngine>();
         services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));

@@ -28,7 +28,8 @@ internal sealed class DirectTransport : IPeerTransport, IEpollTarget, IEpollTurn
     private readonly Socket _socket;
     private readonly EpollRegistration _registration;
     private PeerConnection _connection = null!;
-    private uint _events;
+    /// <summary>What the socket is watched for; none of the real masks until <see cref="Start"/> applies one.</summary>
+    private uint _events = uint.MaxValue;
     private bool _wantsWrite;
     private volatile bool _receiving = true;
     private bool _closed;
@@ -50,8 +51,8 @@ internal sealed class DirectTransport : IPeerTransport, IEpollTarget, IEpollTurn
         // readiness is enough and bytes that followed the handshake are not missed.
         lock (connection.SendLock)
         {
-            _events = ReadEvents;
-            _registration.Modify(ReadEvents);
+            // From the flags, not a fixed mask: a keep-alive ping may already have found the socket full.
+            ApplyEventsLocked();
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
-    public SwitchboardConnectionListener(Socket listenSocket, PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger logger)
+    public SwitchboardConnectionListener(Socket listenSocket, PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger logger, long? maxReadBufferSize)
     {
         _listenSocket = listenSocket;
         _factory = factory;
@@ -42,7 +42,8 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
         _options = factory.Options;
         _timeProvider = timeProvider;
         _logger = logger;
-        _contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
+        // Connections handed to Kestrel buffer no more than Kestrel's own transport is set to (KestrelBufferLimits).
+        _contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { MaxReadBufferSize = maxReadBufferSize }, logger);
         EndPoint = listenSocket.LocalEndPoint!;
         _acceptLoop = AcceptLoopAsync();
     }
@@ -105,7 +106,15 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
             catch (SocketException ex)
             {
                 // A client that reset before we accepted it, or a transient shortage: keep listening.
-                Log.AcceptFailed(_logger, ex.SocketErrorCode);
+                try
+                {
+                    Log.AcceptFailed(_logger, ex.SocketErrorCode);
+                }
+                catch (Exception)
+                {
+                    // Out of memory even for the log line; the loop must go on regardless.
+                }
+
                 if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                 {
                     // Out of descriptors or memory: retrying at once would only spin until some are freed.

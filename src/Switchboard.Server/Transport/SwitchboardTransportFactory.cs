@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Switchboard.Server.Connections;
 using Switchboard.Server.Transport.Epoll;
 
@@ -21,9 +23,11 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
     private readonly EpollEngine _engine;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SwitchboardConnectionListener> _logger;
+    private readonly long? _maxReadBufferSize;
 
-    public SwitchboardTransportFactory(PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger)
+    public SwitchboardTransportFactory(PeerConnectionFactory factory, EpollEngine engine, TimeProvider timeProvider, ILogger<SwitchboardConnectionListener> logger, IOptions<SocketTransportOptions> socketOptions)
     {
+        _maxReadBufferSize = socketOptions.Value.MaxReadBufferSize;
         _factory = factory;
         _engine = engine;
         _timeProvider = timeProvider;
@@ -62,6 +66,6 @@ internal sealed class SwitchboardTransportFactory : IConnectionListenerFactory, 
             throw;
         }
 
-        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _factory, _engine, _timeProvider, _logger));
+        return new ValueTask<IConnectionListener>(new SwitchboardConnectionListener(socket, _factory, _engine, _timeProvider, _logger, _maxReadBufferSize));
     }
 }

@@ -203,7 +203,15 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                         continue;
                     }
 
-                    Log.WaitFailed(_logger, error);
+                    try
+                    {
+                        Log.WaitFailed(_logger, error);
+                    }
+                    catch (Exception)
+                    {
+                        // An exception leaving this thread would end the process; the loop ends either way.
+                    }
+
                     return;
                 }
 
