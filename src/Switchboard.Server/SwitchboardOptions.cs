@@ -75,7 +75,7 @@ public sealed class SwitchboardOptions
 
     /// <summary>
     /// Take WebSocket upgrades on plain-HTTP endpoints straight from the socket instead of through the HTTP
-    /// pipeline, so an idle connection keeps a few kB instead of about 19 kB. Other requests (the web app,
+    /// pipeline, so an idle connection keeps a few kB instead of about 14 kB. Other requests (the web app,
     /// TLS, HTTP/2) reach Kestrel untouched. Needs the host to call <c>UseSwitchboardTransport()</c>. Default true.
     /// </summary>
     public bool DirectWebSockets { get; set; } = true;

@@ -27,7 +27,6 @@ internal sealed partial class PeerConnection
 
     /// <summary>Once this much of one frame has arrived, the rest is read straight into its buffer.</summary>
     private const int DirectReadThreshold = 16 * 1024;
-    private const int MaxHeaderLength = 14;
 
     /// <summary>Bytes read but not yet handled: the start of a frame that has not completely arrived, or frames waiting for their turn.</summary>
     private byte[]? _inbox;

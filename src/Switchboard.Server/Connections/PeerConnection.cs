@@ -64,9 +64,6 @@ internal sealed partial class PeerConnection
     /// <summary>How far the close handshake has come.</summary>
     public ClosePhase Phase => _phase;
 
-    /// <summary>True once a close has been requested (or the connection has ended); nothing more is sent after that.</summary>
-    public bool IsClosing => Phase != ClosePhase.Open;
-
     /// <summary>The transport can deliver events: the connection is counted and its bytes handled from now on.</summary>
     public void Start()
     {

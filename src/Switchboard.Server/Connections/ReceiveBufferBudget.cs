@@ -9,31 +9,24 @@ namespace Switchboard.Server.Connections;
 /// of a fragmented message is rented through here and counted by its real length, so a crowd of clients
 /// that each start a large message cannot make the process hold more than this, whatever they announce.
 /// </summary>
-internal sealed class ReceiveBufferBudget
+internal sealed class ReceiveBufferBudget : ByteBudget
 {
-    private readonly long _limit;
-    private long _held;
-
     public ReceiveBufferBudget(IOptions<SwitchboardOptions> options)
         : this(options.Value.PartialMessageByteLimit)
     {
     }
 
     public ReceiveBufferBudget(long limit)
+        : base(limit)
     {
-        _limit = limit;
     }
-
-    /// <summary>Bytes held right now.</summary>
-    public long Held => Volatile.Read(ref _held);
 
     /// <summary>A buffer of at least <paramref name="minimumLength"/> bytes, or null when the budget cannot cover it.</summary>
     public byte[]? TryRent(int minimumLength)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(minimumLength);
-        if (Interlocked.Add(ref _held, buffer.Length) > _limit)
+        if (!TryAdd(buffer.Length))
         {
-            Interlocked.Add(ref _held, -buffer.Length);
             ArrayPool<byte>.Shared.Return(buffer);
             return null;
         }
@@ -43,7 +36,7 @@ internal sealed class ReceiveBufferBudget
 
     public void Return(byte[] buffer)
     {
-        Interlocked.Add(ref _held, -buffer.Length);
+        Release(buffer.Length);
         ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -57,9 +57,6 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         _thread.Start();
     }
 
-    /// <summary>The loop whose thread is running the caller, if any.</summary>
-    public static EpollLoop? Current => _current;
-
     /// <summary>Starts watching <paramref name="socket"/>. Any thread.</summary>
     public EpollRegistration Register(Socket socket, IEpollTarget target, uint events)
     {
