@@ -69,7 +69,7 @@ public abstract class LivenessTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
-    public async Task Shutdown_ServerStops_ClientsGet1001()
+    public async Task Shutdown_ServerStops_ClientsGet1012ServiceRestart()
     {
         var server = await StartServerAsync();
         var client = await server.ConnectAsync();
@@ -78,7 +78,7 @@ public abstract class LivenessTests(WayIn wayIn) : WayInTests(wayIn)
         await server.StopAsync();
 
         await client.Closed.DefaultTimeout();
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+        Assert.Equal((WebSocketCloseStatus)1012, client.CloseStatus);
         await client.DisposeAsync();
         await server.DisposeAsync();
     }

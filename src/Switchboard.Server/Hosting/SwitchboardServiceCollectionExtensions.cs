@@ -15,9 +15,10 @@ public static class SwitchboardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the signaling server, its options bound from the <c>Switchboard</c> configuration section and
-    /// validated at start-up. <paramref name="configure"/> runs after binding.
+    /// validated at start-up. <paramref name="configure"/> runs after binding. Returns a builder that
+    /// further features hang on.
     /// </summary>
-    public static IServiceCollection AddSwitchboard(this IServiceCollection services, Action<SwitchboardOptions>? configure = null)
+    public static ISwitchboardBuilder AddSwitchboard(this IServiceCollection services, Action<SwitchboardOptions>? configure = null)
     {
         var options = services.AddOptions<SwitchboardOptions>().BindConfiguration(SwitchboardOptions.SectionName).ValidateOnStart();
         if (configure is not null)
@@ -41,6 +42,6 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHostedService<SwitchboardShutdown>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
-        return services;
+        return new SwitchboardBuilder(services);
     }
 }

@@ -1,10 +1,10 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Hosting;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Protocol;
 
 namespace Switchboard.Server.Hosting;
 
-/// <summary>Closes every connection with 1001 when the host stops, so clients learn at once and can reconnect elsewhere.</summary>
+/// <summary>Closes every connection with 1012 (service restart) when the host stops, so clients learn at once and can reconnect after a short, random delay.</summary>
 internal sealed class SwitchboardShutdown : IHostedService
 {
     private readonly ConnectionStore _connections;
@@ -18,7 +18,7 @@ internal sealed class SwitchboardShutdown : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _lifetime.ApplicationStopping.Register(() => _connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        _lifetime.ApplicationStopping.Register(() => _connections.CloseAll(CloseCodes.ServiceRestart, "server restarting"));
         return Task.CompletedTask;
     }
 

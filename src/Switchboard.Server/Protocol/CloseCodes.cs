@@ -8,6 +8,9 @@ internal static class CloseCodes
     /// <summary>The connection's send queue overflowed or a send timed out.</summary>
     public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)4008;
 
+    /// <summary>"Service Restart" (IANA registry): the server is restarting; reconnect after a short, random delay.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
     /// <summary>"Try Again Later" (IANA WebSocket close code registry): the server is short of what this connection needs right now.</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 }

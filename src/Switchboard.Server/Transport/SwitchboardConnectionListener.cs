@@ -74,7 +74,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     {
         await UnbindAsync();
 
-        // The host has asked every connection to close (1001); give them time to finish the handshake.
+        // The host has asked every connection to close (1012); give them time to finish the handshake.
         var deadline = _timeProvider.GetTimestamp();
         while (_factory.OpenConnections > 0 && _timeProvider.GetElapsedTime(deadline) < _options.CloseTimeout)
         {
