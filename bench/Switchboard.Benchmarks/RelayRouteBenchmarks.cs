@@ -30,9 +30,11 @@ public class RelayRouteBenchmarks
     public void Setup()
     {
         var core = new SignalingCore(Microsoft.Extensions.Options.Options.Create(_options), new ServerMessages(_options), NullLogger<SignalingCore>.Instance);
-        _dialect = new NativeDialect(core, _options);
+        var store = new ConnectionStore();
+        var metrics = new Switchboard.Server.Diagnostics.SwitchboardMetrics(store);
+        _dialect = new NativeDialect(core, _options, metrics);
         var options = Microsoft.Extensions.Options.Options.Create(_options);
-        _factory = new PeerConnectionFactory(options, _dialect, new ConnectionStore(), new ReceiveBufferBudget(options), new SendBacklogBudget(options), TimeProvider.System, NullLoggerFactory.Instance);
+        _factory = new PeerConnectionFactory(options, _dialect, store, new ReceiveBufferBudget(options), new SendBacklogBudget(options), metrics, new Switchboard.Server.Admission.UpgradeAdmission(new Switchboard.Server.Admission.ClientAddressResolver([]), new Switchboard.Server.Admission.SwitchboardDrain()), TimeProvider.System, NullLoggerFactory.Instance);
         _sender = Connect();
         core.CreateRoom(_sender, RoomSize);
         var room = _sender.Rooms[0];
@@ -53,7 +55,7 @@ public class RelayRouteBenchmarks
 
     private PeerConnection Connect()
     {
-        var connection = _factory.Create(new NullTransport());
+        var connection = _factory.Create(new NullTransport(), null);
         connection.Start();
         return connection;
     }
@@ -63,6 +65,8 @@ public class RelayRouteBenchmarks
     /// <summary>Takes every byte at once, as a socket with room would.</summary>
     private sealed class NullTransport : IPeerTransport
     {
+        public TransportKind Kind => TransportKind.Direct;
+
         public int Write(ReadOnlySpan<byte> bytes) => bytes.Length;
 
         public void SetReceiving(bool receiving)

@@ -95,6 +95,27 @@ public sealed class SwitchboardOptions
     /// <summary>STUN/TURN servers handed to clients in <c>roomCreated</c> and <c>joined</c>. Default none: Switchboard contacts no third party unless told to.</summary>
     public IList<IceServerOptions> IceServers { get; set; } = [];
 
+    /// <summary>
+    /// How long a stopping server (SIGTERM, SIGINT) waits for its clients to close after telling them all
+    /// 1012 (service restart); those still open then are dropped. Meanwhile <c>/readyz</c> answers 503 and
+    /// new upgrades are refused with 503. Default 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> is believed, as addresses (<c>127.0.0.1</c>, <c>::1</c>) or
+    /// networks (<c>10.0.0.0/8</c>). The client address Switchboard logs (and limits by) is the socket's peer,
+    /// unless that peer is listed here: then it is the last address in the header that is not a listed
+    /// proxy. Default none: no header is believed, so no client can forge its address.
+    /// </summary>
+    public IList<string> KnownProxies { get; set; } = [];
+
+    /// <summary>The Prometheus endpoint (<c>/metrics</c>).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>The live dashboard (<c>/admin</c>).</summary>
+    public AdminOptions Admin { get; set; } = new();
+
     internal static readonly string[] DefaultPaths = ["/ws", "/"];
 
     /// <summary>The configured paths, or the defaults when none are configured.</summary>

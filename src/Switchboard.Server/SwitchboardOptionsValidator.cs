@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Switchboard.Server.Admission;
 
 namespace Switchboard.Server;
 
@@ -34,6 +35,19 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.HandshakeTimeout > TimeSpan.Zero, $"HandshakeTimeout must be positive (was {options.HandshakeTimeout}).");
         Require(options.IoThreads is >= 0 and <= 1024, $"IoThreads must be between 0 (one per processor) and 1024 (was {options.IoThreads}).");
         Require(options.CloseTimeout > TimeSpan.Zero, $"CloseTimeout must be positive (was {options.CloseTimeout}).");
+
+        Require(options.DrainTimeout >= TimeSpan.Zero && options.DrainTimeout <= TimeSpan.FromHours(1), $"DrainTimeout must be between 00:00:00 and 01:00:00 (was {options.DrainTimeout}).");
+        foreach (var proxy in options.KnownProxies)
+        {
+            Require(ClientAddressResolver.TryParseProxy(proxy, out _), $"KnownProxies entries must be an IP address or a network like 10.0.0.0/8 (was '{proxy}').");
+        }
+
+        foreach (var url in options.Metrics.Urls)
+        {
+            Require(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp, $"Metrics:Urls entries must be http:// URLs like http://127.0.0.1:9090 (was '{url}').");
+        }
+
+        Require(options.Admin.Token is null || options.Admin.Token.Length >= 16, "Admin:Token must be at least 16 characters when set (it guards the dashboard).");
 
         foreach (var path in options.Paths)
         {

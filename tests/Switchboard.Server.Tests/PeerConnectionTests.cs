@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Switchboard.Server;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Testing;
 
@@ -323,8 +324,9 @@ public sealed class PeerConnectionTests
 
     private PeerConnection Connect()
     {
-        var factory = new PeerConnectionFactory(_options, _handler, new ConnectionStore(), Budget, Backlog, _time, NullLoggerFactory.Instance);
-        var connection = factory.Create(_transport);
+        var store = new ConnectionStore();
+        var factory = new PeerConnectionFactory(_options, _handler, store, Budget, Backlog, new SwitchboardMetrics(store), _time, NullLoggerFactory.Instance);
+        var connection = factory.Create(_transport, null);
         connection.Start();
         _handler.Connection = connection;
         return connection;
@@ -356,6 +358,8 @@ public sealed class PeerConnectionTests
 
     private sealed class RecordingTransport : IPeerTransport
     {
+        public TransportKind Kind => TransportKind.Direct;
+
         /// <summary>Bytes the transport takes before it is full.</summary>
         public int Room { get; set; } = int.MaxValue;
 

@@ -18,8 +18,13 @@ internal sealed class ConnectionStore
         [.. Enumerable.Range(0, ShardCount).Select(_ => new ConcurrentDictionary<PeerConnection, byte>())];
 
     private uint _next;
+    private int _direct;
+    private int _pipeline;
 
     public int Count => _shards.Sum(s => s.Count);
+
+    /// <summary>Open connections by the way they came in (a new connection counts from its first event).</summary>
+    public (int Direct, int Pipeline) CountByTransport() => (Volatile.Read(ref _direct), Volatile.Read(ref _pipeline));
 
     /// <summary>A live view for periodic checks; connections may come and go while it is walked.</summary>
     public IEnumerable<PeerConnection> All => Enumerable.Range(0, ShardCount).SelectMany(Shard);
@@ -37,10 +42,19 @@ internal sealed class ConnectionStore
     public void Add(PeerConnection connection)
     {
         connection.StoreShard = (int)(Interlocked.Increment(ref _next) % ShardCount);
-        _shards[connection.StoreShard].TryAdd(connection, 0);
+        if (_shards[connection.StoreShard].TryAdd(connection, 0))
+        {
+            Interlocked.Increment(ref connection.TransportKind == TransportKind.Direct ? ref _direct : ref _pipeline);
+        }
     }
 
-    public void Remove(PeerConnection connection) => _shards[connection.StoreShard].TryRemove(connection, out _);
+    public void Remove(PeerConnection connection)
+    {
+        if (_shards[connection.StoreShard].TryRemove(connection, out _))
+        {
+            Interlocked.Decrement(ref connection.TransportKind == TransportKind.Direct ? ref _direct : ref _pipeline);
+        }
+    }
 
     public void CloseAll(WebSocketCloseStatus status, string reason)
     {

@@ -113,7 +113,7 @@ internal sealed partial class ConnectionSweeper : IHostedService, IDisposable
             try
             {
                 Log.SweepFailed(_logger, ex);
-                connection.Abort();
+                connection.Abort(Diagnostics.CloseReason.InternalError);
             }
             catch (Exception)
             {

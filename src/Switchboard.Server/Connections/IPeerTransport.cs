@@ -13,6 +13,9 @@ namespace Switchboard.Server.Connections;
 /// </remarks>
 internal interface IPeerTransport
 {
+    /// <summary>Which way in this is, for metrics and logs.</summary>
+    TransportKind Kind { get; }
+
     /// <summary>
     /// Takes as much of <paramref name="bytes"/> as it can without waiting and returns how much; the caller
     /// may reuse the span as soon as this returns. Fewer than all means the transport is full: it calls

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Server.Connections;
@@ -6,11 +7,11 @@ internal sealed partial class PeerConnection
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Peer {PeerId} connected", EventName = "Connected")]
-        public static partial void Connected(ILogger logger, string peerId);
+        [LoggerMessage(1, LogLevel.Debug, "Peer {PeerId} connected from {ClientAddress} ({Transport})", EventName = "Connected")]
+        public static partial void Connected(ILogger logger, string peerId, IPAddress? clientAddress, TransportKind transport);
 
-        [LoggerMessage(2, LogLevel.Debug, "Peer {PeerId} disconnected", EventName = "Disconnected")]
-        public static partial void Disconnected(ILogger logger, string peerId);
+        [LoggerMessage(2, LogLevel.Debug, "Peer {PeerId} disconnected: {Reason} after {Duration} (from {ClientAddress})", EventName = "Disconnected")]
+        public static partial void Disconnected(ILogger logger, string peerId, string reason, TimeSpan duration, IPAddress? clientAddress);
 
         [LoggerMessage(4, LogLevel.Information, "Peer {PeerId} sent a message larger than {Limit} bytes; closing with 1009", EventName = "MessageTooBig")]
         public static partial void MessageTooBig(ILogger logger, string peerId, int limit);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text.Unicode;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 
 namespace Switchboard.Server.Connections;
@@ -80,6 +81,7 @@ internal sealed partial class PeerConnection
     public void OnReceivedIntoInbox(int count)
     {
         Volatile.Write(ref _lastHeard, _shared.TimeProvider.GetTimestamp());
+        _shared.Metrics.Local.Hot.BytesReceived += count;
         if (_inbox is null || _inputDiscarded)
         {
             return;
@@ -99,6 +101,7 @@ internal sealed partial class PeerConnection
     public void OnReceived(Span<byte> data)
     {
         Volatile.Write(ref _lastHeard, _shared.TimeProvider.GetTimestamp());
+        _shared.Metrics.Local.Hot.BytesReceived += data.Length;
         while (_inbox is not null && !_inputWaiting && !_inputDiscarded && !data.IsEmpty)
         {
             // The start of a frame waits in the inbox: complete it with just the bytes it needs, and
@@ -448,6 +451,7 @@ internal sealed partial class PeerConnection
             return;
         }
 
+        _shared.Metrics.Local.Hot.MessagesReceived++;
         try
         {
             if (opcode == WebSocketOpcode.Text)
@@ -476,7 +480,7 @@ internal sealed partial class PeerConnection
         catch (Exception)
         {
             // Even the close could not be made (out of memory): drop the connection, which frees its share.
-            Abort();
+            Abort(CloseReason.InternalError);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 
 namespace Switchboard.Server.Connections;
@@ -139,7 +140,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
             }
             finally
             {
-                Abort();
+                Abort(CloseReason.InternalError);
             }
         }
     }
@@ -212,6 +213,8 @@ internal sealed partial class PeerConnection : IDeferredFlush
 
     private void QueueClose(WebSocketCloseStatus status, string reason)
     {
+        NoteCloseReason(CloseReasons.ForStatus(status));
+
         // The time first: the sweeper reads the phase without the lock, then the time.
         Volatile.Write(ref _closeRequestedAt, _shared.TimeProvider.GetTimestamp());
         _phase = ClosePhase.Closing;
@@ -292,6 +295,8 @@ internal sealed partial class PeerConnection : IDeferredFlush
             return false;
         }
 
+        _shared.Metrics.Local.Hot.BytesSent += sent;
+
         if (frame.IsClose)
         {
             _writingClose = true;
@@ -354,6 +359,8 @@ internal sealed partial class PeerConnection : IDeferredFlush
             OnWriteFailed();
             return false;
         }
+
+        _shared.Metrics.Local.Hot.BytesSent += sent;
 
         if (sent < length)
         {
@@ -423,6 +430,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
     /// <summary>The client's close arrived: answered with its own status unless a close of ours is already on its way.</summary>
     private void OnClientClose(WebSocketCloseStatus status)
     {
+        NoteCloseReason(CloseReason.Client);
         lock (_sendLock)
         {
             _closeReceived = true;
@@ -444,6 +452,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
     {
         // The transport is dead (reset, broken pipe) and ends the connection; nothing queued can be written.
         Log.SendFailed(_shared.Logger, Id);
+        NoteCloseReason(CloseReason.ClientGone);
         ReleaseQueued();
         ReleaseWriting();
         _transport.Abort();

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using System.Text;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
 
@@ -16,7 +18,7 @@ namespace Switchboard.Server.Connections;
 /// <para>
 /// Threads: received bytes are handled on the transport's receiving thread, one call at a time (for the
 /// direct path the socket's epoll loop). <see cref="Send"/>, <see cref="RequestClose"/> and
-/// <see cref="Abort"/> may come from any thread; sending is serialised by the send lock. The transport
+/// <see cref="Abort()"/> may come from any thread; sending is serialised by the send lock. The transport
 /// reports the end once, on the receiving thread, and only then is receive state released.
 /// </para>
 /// <para>
@@ -41,11 +43,14 @@ internal sealed partial class PeerConnection
     private List<Room>? _rooms;
     private long _lastHeard;
     private long _pingSentAt;
+    private long _startedAt;
+    private int _closeReason;
 
-    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared)
+    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared, IPAddress? clientAddress)
     {
         _transport = transport;
         _shared = shared;
+        ClientAddress = clientAddress;
         Id = IdGenerator.NewId();
         IdUtf8 = Encoding.UTF8.GetBytes(Id);
         _lastHeard = shared.TimeProvider.GetTimestamp();
@@ -54,6 +59,12 @@ internal sealed partial class PeerConnection
     public string Id { get; }
 
     public byte[] IdUtf8 { get; }
+
+    /// <summary>Where the client connects from: the socket's peer, or the address a known proxy forwarded for.</summary>
+    public IPAddress? ClientAddress { get; }
+
+    /// <summary>How the client came in.</summary>
+    public TransportKind TransportKind => _transport.Kind;
 
     /// <summary>The rooms this connection is in. Touched only while handling this connection's messages and at its final clean-up.</summary>
     public List<Room> Rooms => _rooms ??= new List<Room>(1);
@@ -67,8 +78,10 @@ internal sealed partial class PeerConnection
     /// <summary>The transport can deliver events: the connection is counted and its bytes handled from now on.</summary>
     public void Start()
     {
+        _startedAt = _shared.TimeProvider.GetTimestamp();
         _shared.Connections.Add(this);
-        Log.Connected(_shared.Logger, Id);
+        _shared.Metrics.CountHandshake(HandshakeResult.Accepted);
+        Log.Connected(_shared.Logger, Id, ClientAddress, _transport.Kind);
     }
 
     /// <summary>Sends a message this caller owns and no one else will send.</summary>
@@ -80,6 +93,16 @@ internal sealed partial class PeerConnection
 
     /// <summary>Drops the connection without a close handshake; its rooms hear of it. Any thread.</summary>
     public void Abort() => _transport.Abort();
+
+    /// <summary>Drops the connection without a close handshake, for <paramref name="reason"/> unless an earlier one was recorded.</summary>
+    public void Abort(CloseReason reason)
+    {
+        NoteCloseReason(reason);
+        _transport.Abort();
+    }
+
+    /// <summary>Records why the connection is ending; the first reason wins. Any thread.</summary>
+    public void NoteCloseReason(CloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None);
 
     /// <summary>
     /// Called about every quarter of the shortest timeout by <see cref="ConnectionSweeper"/>, one timer for
@@ -101,7 +124,7 @@ internal sealed partial class PeerConnection
         {
             // Progress over time, not one write: a client that reads a trickle still has to catch up.
             Log.SendTimedOut(_shared.Logger, Id, options.SendTimeout);
-            Abort();
+            Abort(CloseReason.SlowConsumer);
             return;
         }
 
@@ -128,7 +151,7 @@ internal sealed partial class PeerConnection
             else if (time.GetElapsedTime(pingSentAt, now) > options.KeepAliveTimeout)
             {
                 Log.KeepAliveTimedOut(_shared.Logger, Id, options.KeepAliveTimeout);
-                Abort();
+                Abort(CloseReason.KeepAlive);
             }
         }
         else if (time.GetElapsedTime(heard, now) >= options.KeepAliveInterval - PingEarly(options.KeepAliveInterval))
@@ -165,7 +188,9 @@ internal sealed partial class PeerConnection
             ReleaseReceiveBuffers();
         }
 
-        Log.Disconnected(_shared.Logger, Id);
+        var reason = (CloseReason)Volatile.Read(ref _closeReason);
+        _shared.Metrics.CountClose(reason);
+        Log.Disconnected(_shared.Logger, Id, CloseReasons.Name(reason), _shared.TimeProvider.GetElapsedTime(_startedAt), ClientAddress);
     }
 
     /// <summary>

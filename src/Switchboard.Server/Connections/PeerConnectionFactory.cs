@@ -1,6 +1,9 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Server.Admission;
 using Switchboard.Server.Dialects;
+using Switchboard.Server.Diagnostics;
 
 namespace Switchboard.Server.Connections;
 
@@ -11,14 +14,16 @@ namespace Switchboard.Server.Connections;
 /// </summary>
 internal sealed class PeerConnectionFactory
 {
-    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-        : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, sendBacklog, timeProvider, loggerFactory)
+    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, UpgradeAdmission admission, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, sendBacklog, metrics, timeProvider, loggerFactory)
     {
+        Admission = admission;
     }
 
     /// <summary>For a handler other than the native dialect (tests of the connection on its own).</summary>
-    public PeerConnectionFactory(SwitchboardOptions options, IMessageHandler handler, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public PeerConnectionFactory(SwitchboardOptions options, IMessageHandler handler, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        Metrics = metrics;
         SendBacklog = sendBacklog;
         Options = options;
         Handler = handler;
@@ -43,8 +48,13 @@ internal sealed class PeerConnectionFactory
 
     public ILogger Logger { get; }
 
+    public SwitchboardMetrics Metrics { get; }
+
+    /// <summary>Decides which upgrades are taken, for both ways in.</summary>
+    public UpgradeAdmission Admission { get; } = new(new ClientAddressResolver([]), new SwitchboardDrain());
+
     public int OpenConnections => Connections.Count;
 
     /// <summary>A connection over <paramref name="transport"/>; the transport starts it once it can deliver its events.</summary>
-    public PeerConnection Create(IPeerTransport transport) => new(transport, this);
+    public PeerConnection Create(IPeerTransport transport, IPAddress? clientAddress) => new(transport, this, clientAddress);
 }

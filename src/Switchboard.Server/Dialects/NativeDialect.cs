@@ -1,4 +1,5 @@
 using Switchboard.Server.Connections;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
 
@@ -13,9 +14,11 @@ internal sealed class NativeDialect : IMessageHandler
     private readonly SignalingCore _core;
     private readonly SwitchboardOptions _options;
     private readonly ServerMessages _messages;
+    private readonly SwitchboardMetrics _metrics;
 
-    public NativeDialect(SignalingCore core, SwitchboardOptions options)
+    public NativeDialect(SignalingCore core, SwitchboardOptions options, SwitchboardMetrics metrics)
     {
+        _metrics = metrics;
         _core = core;
         _options = options;
         _messages = core.Messages;
@@ -139,10 +142,11 @@ internal sealed class NativeDialect : IMessageHandler
         if (target is not null)
         {
             target.SendOwned(relayed);
+            _metrics.Local.Hot.MessagesRelayed++;
         }
         else
         {
-            _core.Broadcast(room, sender, relayed);
+            _metrics.Local.Hot.MessagesRelayed += _core.Broadcast(room, sender, relayed);
         }
     }
 
@@ -206,6 +210,9 @@ internal sealed class NativeDialect : IMessageHandler
         }
     }
 
-    private static void Error(PeerConnection connection, string code, string text, Room? room = null) =>
+    private void Error(PeerConnection connection, string code, string text, Room? room = null)
+    {
+        _metrics.CountError(code);
         connection.SendOwned(ServerMessages.Error(code, text, room));
+    }
 }

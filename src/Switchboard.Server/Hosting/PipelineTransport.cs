@@ -20,6 +20,8 @@ namespace Switchboard.Server.Hosting;
 [SuppressMessage("Design", "CA1001", Justification = "RunAsync disposes the cancellation source when the connection ends.")]
 internal sealed class PipelineTransport : IPeerTransport
 {
+    public TransportKind Kind => TransportKind.Pipeline;
+
     private readonly Stream _stream;
     private readonly HttpContext _context;
     private readonly CancellationTokenSource _end = new();

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Switchboard.Server.Admission;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Transport;
 
 namespace Switchboard.Server.Hosting;
@@ -59,6 +61,7 @@ internal sealed partial class SwitchboardMiddleware
 
         if (Problem(context.Request, isExtendedConnect) is { } problem)
         {
+            _factory.Metrics.CountHandshake(problem.Status == StatusCodes.Status426UpgradeRequired ? HandshakeResult.UnsupportedVersion : HandshakeResult.BadRequest);
             Log.UpgradeRefused(_logger, problem.Reason);
             if (problem.Status == StatusCodes.Status426UpgradeRequired)
             {
@@ -66,6 +69,16 @@ internal sealed partial class SwitchboardMiddleware
             }
 
             await RefuseAsync(context, problem.Status, Encoding.UTF8.GetBytes(problem.Reason + "\n"));
+            return;
+        }
+
+        var client = _factory.Admission.ClientAddress(context.Connection.RemoteIpAddress, ForwardedFor(context.Request));
+        if (_factory.Admission.Decide(context.Request.Path.Value ?? "/", context.Request.Headers.Origin.Count == 1 ? context.Request.Headers.Origin[0] : null, client) is { } refusal)
+        {
+            _factory.Metrics.CountHandshake(refusal.Result);
+            Log.UpgradeRefused(_logger, refusal.Reason);
+            context.Response.Headers.RetryAfter = UpgradeAdmission.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await RefuseAsync(context, refusal.Status, Encoding.UTF8.GetBytes(refusal.Reason + "\n"));
             return;
         }
 
@@ -87,12 +100,25 @@ internal sealed partial class SwitchboardMiddleware
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
         {
+            _factory.Metrics.CountHandshake(HandshakeResult.Failed);
             Log.UpgradeFailed(_logger, ex.Message);
             return;
         }
 
         var transport = new PipelineTransport(stream, context);
-        await transport.RunAsync(_factory.Create(transport));
+        await transport.RunAsync(_factory.Create(transport, client));
+    }
+
+    /// <summary>Every <c>X-Forwarded-For</c> value joined in order, as the direct path's parser reads them.</summary>
+    private static string ForwardedFor(HttpRequest request)
+    {
+        var values = request.Headers["X-Forwarded-For"];
+        return values.Count switch
+        {
+            0 => string.Empty,
+            1 => values[0] ?? string.Empty,
+            _ => string.Join(',', values.ToArray()),
+        };
     }
 
     /// <summary>An HTTP/1.x request that asks for a WebSocket (the headers RFC 6455 names, whatever else is wrong with it).</summary>

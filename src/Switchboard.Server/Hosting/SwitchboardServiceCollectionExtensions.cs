@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Switchboard.Server;
+using Switchboard.Server.Admission;
 using Switchboard.Server.Connections;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Dialects;
 using Switchboard.Server.Hosting;
 using Switchboard.Server.Protocol;
@@ -33,13 +37,23 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
-        services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
+        services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetRequiredService<SwitchboardMetrics>()));
+        services.TryAddSingleton<SwitchboardMetrics>();
+        services.TryAddSingleton<SwitchboardDrain>();
+        services.TryAddSingleton(sp => new ClientAddressResolver(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value.KnownProxies));
+        services.TryAddSingleton<UpgradeAdmission>();
         services.TryAddSingleton<ReceiveBufferBudget>();
         services.TryAddSingleton<SendBacklogBudget>();
         services.TryAddSingleton<PeerConnectionFactory>();
         services.TryAddSingleton<EpollEngine>();
         services.TryAddSingleton(sp => new SwitchboardStats(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<SignalingCore>()));
         services.AddHostedService<SwitchboardShutdown>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, ShutdownTimeoutOptions>());
+        services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("switchboard-ready", tags: [ReadinessHealthCheck.Tag]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SwitchboardMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Http.Connections")
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 1000));
+        services.AddHostedService<MetricsListener>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
         return new SwitchboardBuilder(services);

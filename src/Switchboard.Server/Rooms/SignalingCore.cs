@@ -27,6 +27,9 @@ internal sealed partial class SignalingCore
 
     public int RoomCount => _rooms.Count;
 
+    /// <summary>The rooms that exist, live (for the dashboard; walking it takes no lock).</summary>
+    public IEnumerable<Room> Rooms => _rooms.Values;
+
     /// <summary>Room memberships across all rooms (a peer in two rooms counts twice).</summary>
     public int MembershipCount => Volatile.Read(ref _memberships);
 
@@ -114,18 +117,21 @@ internal sealed partial class SignalingCore
         peer.Rooms.Clear();
     }
 
-    /// <summary>Sends <paramref name="message"/> to every member but <paramref name="sender"/>; consumes the caller's reference.</summary>
-    public void Broadcast(Room room, PeerConnection? sender, OutboundMessage message)
+    /// <summary>Sends <paramref name="message"/> to every member but <paramref name="sender"/>; consumes the caller's reference. Returns how many it went to.</summary>
+    public int Broadcast(Room room, PeerConnection? sender, OutboundMessage message)
     {
+        var count = 0;
         foreach (var member in room.Members)
         {
             if (!ReferenceEquals(member, sender))
             {
                 member.Send(message);
+                count++;
             }
         }
 
         message.Release();
+        return count;
     }
 
     private void RemoveMember(PeerConnection peer, Room room)

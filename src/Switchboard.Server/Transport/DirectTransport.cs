@@ -19,6 +19,8 @@ namespace Switchboard.Server.Transport;
 [SuppressMessage("Design", "CA1001", Justification = "The loop thread disposes the socket in Close; nothing else is owned.")]
 internal sealed class DirectTransport : IPeerTransport, IEpollTarget, IEpollTurn
 {
+    public TransportKind Kind => TransportKind.Direct;
+
     private const uint ReadEvents = EpollInterop.In | EpollInterop.ReadHangUp;
     private const uint EndEvents = EpollInterop.HangUp | EpollInterop.Error;
 

@@ -41,6 +41,7 @@ internal static class HandshakeParser
 
         string? key = null;
         string? origin = null;
+        string? forwardedFor = null;
         bool host = false, upgrade = false, connection = false, version = false;
         var headers = 0;
         var rest = head[(lineEnd + 2)..];
@@ -98,6 +99,11 @@ internal static class HandshakeParser
 
                 origin = Encoding.ASCII.GetString(value);
             }
+            else if (Is(name, "x-forwarded-for"u8))
+            {
+                var hops = Encoding.ASCII.GetString(value);
+                forwardedFor = forwardedFor is null ? hops : forwardedFor + "," + hops;
+            }
             else if (Is(name, "content-length"u8) || Is(name, "transfer-encoding"u8))
             {
                 // A GET upgrade with a body is not something a WebSocket client sends.
@@ -110,7 +116,7 @@ internal static class HandshakeParser
             return HandshakeParseResult.NotOurs;
         }
 
-        request = new HandshakeRequest(headEnd + 4, path, key, origin);
+        request = new HandshakeRequest(headEnd + 4, path, key, origin, forwardedFor);
         return HandshakeParseResult.Upgrade;
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Switchboard.Server.Transport.Epoll;
 
@@ -89,6 +90,18 @@ internal sealed class PendingHandshake : IEpollTarget
     {
         // The head was only peeked: take exactly it, leaving any frames sent right after it in place.
         var taken = _socket.Receive(buffer.AsSpan(0, request.HeadLength), SocketFlags.None, out var error);
+        var factory = _listener.Factory;
+        var client = factory.Admission.ClientAddress((_socket.RemoteEndPoint as IPEndPoint)?.Address, request.ForwardedFor);
+        if (factory.Admission.Decide(request.Path, request.Origin, client) is { } refusal)
+        {
+            factory.Metrics.CountHandshake(refusal.Result);
+            _socket.Send(HttpRefusal.Format(refusal), SocketFlags.None, out _);
+            _socket.Shutdown(SocketShutdown.Send);
+            registration.Unregister();
+            _socket.Dispose();
+            return;
+        }
+
         var response = WebSocketAccept.Response(request.Key);
         if (error != SocketError.Success || taken != request.HeadLength
             || _socket.Send(response, SocketFlags.None, out error) != response.Length || error != SocketError.Success)
@@ -100,7 +113,7 @@ internal sealed class PendingHandshake : IEpollTarget
         }
 
         var transport = new DirectTransport(_socket, registration);
-        transport.Start(_listener.Factory.Create(transport));
+        transport.Start(factory.Create(transport, client));
     }
 
     private void OnTimeout()

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Switchboard.Server.Admission;
+
+namespace Switchboard.Server.Hosting;
+
+/// <summary><c>/readyz</c>: ready while the server takes new clients, not while it drains for a restart.</summary>
+internal sealed class ReadinessHealthCheck(SwitchboardDrain drain) : IHealthCheck
+{
+    public const string Tag = "ready";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(drain.IsDraining ? HealthCheckResult.Unhealthy("draining for a restart") : HealthCheckResult.Healthy("accepting clients"));
+}
