@@ -16,4 +16,19 @@ public static class Retry
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
     }
+
+    /// <summary>The same, for a condition that has to ask over the network.</summary>
+    public static async Task UntilAsync(string description, Func<Task<bool>> condition, TimeSpan interval, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Default);
+        while (!await condition().WaitAsync(TestTimeouts.Default))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {description}.");
+            }
+
+            await Task.Delay(interval);
+        }
+    }
 }

@@ -161,6 +161,13 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
     /// <summary>Waits for the process to exit by itself (e.g. after a configuration error).</summary>
     public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
+    /// <summary>Sends the process a signal (TERM, INT, KILL) without waiting for what it does.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Stops the server as an operator would (SIGTERM) and waits for it to exit.</summary>
     public async Task StopAsync()
     {

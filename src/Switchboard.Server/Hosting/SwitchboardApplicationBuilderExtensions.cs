@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Switchboard.Server;
@@ -19,7 +21,16 @@ public static class SwitchboardApplicationBuilderExtensions
     {
         var options = app.ApplicationServices.GetRequiredService<IOptions<SwitchboardOptions>>().Value;
         app.UseHealthChecks(SwitchboardEndpoints.HealthPath, new HealthCheckOptions { Predicate = _ => false });
-        app.UseHealthChecks(SwitchboardEndpoints.ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag) });
+        app.UseHealthChecks(SwitchboardEndpoints.ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         if (options.Metrics.Enabled && options.Metrics.Urls.Count == 0)
         {
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == SwitchboardEndpoints.MetricsPath);
