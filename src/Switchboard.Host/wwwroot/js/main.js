@@ -68,10 +68,12 @@ client.addEventListener('open', () => {
   ui.setSignalingState('connected');
   ui.clearError('server-unreachable');
 });
+let restartNoticed = false;
 client.addEventListener('reconnecting', (e) => {
   if (everConnected && e.detail.serverRestarting) {
     ui.setSignalingState('restarting');
-    if (e.detail.attempt === 0) {
+    if (!restartNoticed) {
+      restartNoticed = true;
       ui.notice('The server is restarting. Reconnecting in a moment… (the call itself goes on)');
     }
   } else if (everConnected) {
@@ -83,6 +85,7 @@ client.addEventListener('reconnecting', (e) => {
   }
 });
 client.addEventListener('reconnected', () => {
+  restartNoticed = false;
   ui.setSignalingState('reconnected');
   ui.clearError('server-unreachable');
   ui.notice('Reconnected to the server.');
