@@ -10,7 +10,8 @@
  * How long a connection may stay in `new`/`connecting` after the offer and answer were exchanged before
  * the page says that the network is blocking it. Over the internet, with a TURN relay when one is
  * needed, a call connects in a few seconds; one that has not in 15 s almost never will by itself
- * (Chrome declares ICE `failed` only after about 30 s, or never when no candidate pair could be formed).
+ * (Chromium declares ICE `failed` 15–30 s after the exchange when no pair answers, and never when no
+ * candidate pair could be formed at all).
  * The link keeps trying: the message goes away when it connects.
  */
 export const defaultConnectTimeoutMs = 15_000;
