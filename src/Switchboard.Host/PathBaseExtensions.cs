@@ -4,9 +4,10 @@ internal static class PathBaseExtensions
 {
     public const string ConfigurationKey = "Switchboard:PathBase";
 
-    // Probes stay at the root: a local health check (supervisord, a container's HEALTHCHECK, a load
-    // balancer talking to the backend directly) should not need to know where a proxy mounts the app.
-    private static readonly PathString[] _rootPaths = ["/healthz", "/readyz"];
+    // Operator endpoints stay at the root as well: a local health check (supervisord, a container's
+    // HEALTHCHECK, a load balancer talking to the backend directly) or a scraper should not need to know
+    // where a proxy mounts the app.
+    private static readonly PathString[] _rootPaths = ["/healthz", "/readyz", "/metrics"];
 
     /// <summary>
     /// Serves everything under <c>Switchboard:PathBase</c> (e.g. <c>/switchboard</c>, for a shared host
