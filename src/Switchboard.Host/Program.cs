@@ -12,6 +12,7 @@ builder.Services.AddHostedService<StartupBanner>();
 
 var app = builder.Build();
 
+app.UseSwitchboardPathBase();
 app.UseSwitchboard();
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -23,6 +23,9 @@ public static class BrowserTimeouts
     /// <summary>Signaling coming back after a server restart: the backoff caps at 8 s, plus the rejoin.</summary>
     public static TimeSpan Reconnect => _failedBefore ? TimeSpan.FromSeconds(12) : TimeSpan.FromSeconds(25);
 
+    /// <summary>The browser declaring ICE failed when no candidate pair answers: its own timeouts, some 30 s.</summary>
+    public static TimeSpan IceFailure => _failedBefore ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(60);
+
     /// <summary>Called when a scenario did not finish: the rest of the run waits less.</summary>
     public static void ShortenAfterFailure()
     {

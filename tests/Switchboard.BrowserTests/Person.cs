@@ -111,13 +111,18 @@ public sealed class Person
         }
     }
 
-    internal static async Task<Person> EnterAsync(Scenario scenario, IBrowser browser, string name, Camera camera)
+    internal static async Task<Person> EnterAsync(Scenario scenario, IBrowser browser, string name, Camera camera, string? initScript = null)
     {
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 720 } }).WaitAsync(BrowserTimeouts.Action);
         context.SetDefaultTimeout((float)BrowserTimeouts.Action.TotalMilliseconds);
         if (camera != Camera.Allowed)
         {
             await context.AddInitScriptAsync(camera == Camera.Denied ? DenyCameraScript : DenyCameraOnceScript).WaitAsync(BrowserTimeouts.Action);
+        }
+
+        if (initScript is not null)
+        {
+            await context.AddInitScriptAsync(initScript).WaitAsync(BrowserTimeouts.Action);
         }
 
         var page = await context.NewPageAsync().WaitAsync(BrowserTimeouts.Action);

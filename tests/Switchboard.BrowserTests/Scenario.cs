@@ -28,9 +28,10 @@ public sealed class Scenario : IAsyncDisposable
     /// <summary>The shared server's address for pages: 127.0.0.1 is a secure context, as getUserMedia needs.</summary>
     public string BaseUrl => _fixture.Server.HttpAddress.ToString();
 
-    public async Task<Person> AddPersonAsync(string name, Camera camera = Camera.Allowed)
+    /// <param name="initScript">JavaScript run in every page of this person before the page's own, e.g. to change the network the page sees.</param>
+    public async Task<Person> AddPersonAsync(string name, Camera camera = Camera.Allowed, string? initScript = null)
     {
-        var person = await Person.EnterAsync(this, _fixture.Browser, name, camera);
+        var person = await Person.EnterAsync(this, _fixture.Browser, name, camera, initScript);
         _people.Add(person);
         return person;
     }

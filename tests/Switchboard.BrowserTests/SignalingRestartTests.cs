@@ -10,7 +10,7 @@ namespace Switchboard.BrowserTests;
 public sealed class SignalingRestartTests(BrowserFixture browser, ITestOutputHelper output)
 {
     [Fact]
-    public async Task ServerRestart_DuringCall_MediaKeepsFlowingAndPagesReconnect()
+    public async Task ServerRestart_DuringCall_PagesSayServerRestartsMediaKeepsFlowingAndTheyReconnect()
     {
         // A server of its own: this scenario stops it.
         var server = await SwitchboardProcess.StartAsync(["--port", "0"]).WaitAsync(BrowserTimeouts.Launch);
@@ -32,10 +32,18 @@ public sealed class SignalingRestartTests(BrowserFixture browser, ITestOutputHel
             await server.StopAsync().WaitAsync(BrowserTimeouts.Launch);
             scenario.Log("server stopped");
 
-            await Task.WhenAll(Expect(alice.SignalingState).ToHaveTextAsync("reconnecting"), Expect(bob.SignalingState).ToHaveTextAsync("reconnecting"));
-            // Without any server, the call itself goes on.
+            // The server closed every connection with 1012 (service restart): the pages say it is restarting
+            // (not that it cannot be reached), and keep saying so while it is away.
+            foreach (var person in new[] { alice, bob })
+            {
+                await Expect(person.SignalingState).ToHaveTextAsync("restarting");
+                await Expect(person.Page.Locator("#notice")).ToContainTextAsync("The server is restarting");
+            }
+
+            // Without any server, the call itself goes on: the remote videos keep advancing.
             await Task.WhenAll(alice.ExpectRemoteVideosPlayingAsync(1), bob.ExpectRemoteVideosPlayingAsync(1));
-            await alice.ExpectCallStateAsync("connected");
+            await Task.WhenAll(alice.ExpectCallStateAsync("connected"), bob.ExpectCallStateAsync("connected"));
+            await Expect(alice.SignalingState).ToHaveTextAsync("restarting");
 
             server = await SwitchboardProcess.StartAsync(["--port", port.ToString(CultureInfo.InvariantCulture)]).WaitAsync(BrowserTimeouts.Launch);
             scenario.Log("server started again");

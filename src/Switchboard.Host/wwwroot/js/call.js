@@ -17,8 +17,9 @@ function randomId() {
 }
 
 /**
- * @typedef {'idle' | 'joining' | 'waiting' | 'connecting' | 'connected' | 'ended'} CallState
- * waiting: in the room and alone; connecting: others are here but no media flows yet.
+ * @typedef {'idle' | 'joining' | 'waiting' | 'connecting' | 'blocked' | 'connected' | 'ended'} CallState
+ * waiting: in the room and alone; connecting: others are here but no media flows yet; blocked: others
+ * are here, and the network keeps every connection to them from being made (see PeerLink.blocked).
  */
 
 /**
@@ -47,13 +48,16 @@ export class Call extends EventTarget {
   #byPeerId = new Map();
   #guests = 0;
   #state = 'idle';
+  #connectTimeoutMs;
 
   /**
    * @param {import('./switchboard.js').SwitchboardClient} client
    * @param {import('./media.js').LocalMedia} media
+   * @param {{ connectTimeoutMs?: number }} [options] passed to each PeerLink
    */
-  constructor(client, media) {
+  constructor(client, media, { connectTimeoutMs } = {}) {
     super();
+    this.#connectTimeoutMs = connectTimeoutMs;
     this.#client = client;
     this.#media = media;
     client.addEventListener('reconnecting', () => this.#onSignalingLost());
@@ -87,6 +91,11 @@ export class Call extends EventTarget {
   /** @returns {PeerLink[]} */
   get links() {
     return [...this.#links];
+  }
+
+  /** @returns {PeerLink[]} the links the network keeps from connecting */
+  get blockedLinks() {
+    return this.links.filter((link) => link.blocked && !link.connected);
   }
 
   /** @returns {boolean} someone can receive a chat message */
@@ -379,6 +388,7 @@ export class Call extends EventTarget {
       initiator,
       iceServers: this.#client.iceServers,
       media: this.#media,
+      connectTimeoutMs: this.#connectTimeoutMs,
     });
     this.#links.add(link);
     link.addEventListener('signal', (e) => this.#sendSignal(link, e.detail));
@@ -455,6 +465,8 @@ export class Call extends EventTarget {
       return;
     } else if (this.links.some((link) => link.connected)) {
       this.#setState('connected');
+    } else if (this.#links.size > 0 && this.links.every((link) => link.blocked)) {
+      this.#setState('blocked');
     } else if (this.#links.size > 0) {
       this.#setState('connecting');
     } else {

@@ -19,13 +19,26 @@ const roomErrors = {
 };
 const roomErrorCodes = Object.keys(roomErrors);
 
+/** @param {string[]} names the people no direct connection could be made to */
+const networkBlockedText = (names) => `Can't connect to ${names.join(', ')}: a network between you (a firewall, or a router that`
+  + ' lets no direct connection through) is blocking the direct connection. You are still in the call, and it keeps trying.'
+  + ' If it stays like this, the Switchboard server needs a TURN server to relay the call: whoever runs it can add one'
+  + ' (the Switchboard:IceServers setting, see docs/configuration.md).';
+
+// Settings a test (or someone debugging) may set before the page loads; see docs/web-app.md.
+const settings = globalThis.__switchboardSettings ?? {};
+
 const ui = new Ui(document);
 const client = new SwitchboardClient();
 const media = new LocalMedia();
-const call = new Call(client, media);
+const call = new Call(client, media, { connectTimeoutMs: settings.connectTimeoutMs });
 
-/** @param {string} roomId */
-const shareLink = (roomId) => `${location.origin}/#${roomId}`;
+/**
+ * The link to this page with the room in its fragment: built from where the page was loaded, so it
+ * stays right when the app is served under a sub-path (`https://me.host/switchboard/#room`).
+ * @param {string} roomId
+ */
+const shareLink = (roomId) => `${location.origin}${location.pathname}#${roomId}`;
 
 /** A room id from what was typed or pasted: the id itself, or a link ending in #id. */
 function parseRoomId(input) {
@@ -55,8 +68,15 @@ client.addEventListener('open', () => {
   ui.setSignalingState('connected');
   ui.clearError('server-unreachable');
 });
-client.addEventListener('reconnecting', () => {
-  if (everConnected) {
+let restartNoticed = false;
+client.addEventListener('reconnecting', (e) => {
+  if (everConnected && e.detail.serverRestarting) {
+    ui.setSignalingState('restarting');
+    if (!restartNoticed) {
+      restartNoticed = true;
+      ui.notice('The server is restarting. Reconnecting in a moment… (the call itself goes on)');
+    }
+  } else if (everConnected) {
     ui.setSignalingState('reconnecting');
     ui.notice('Lost the connection to the server. Reconnecting… (the call itself goes on)');
   } else {
@@ -65,6 +85,7 @@ client.addEventListener('reconnecting', () => {
   }
 });
 client.addEventListener('reconnected', () => {
+  restartNoticed = false;
   ui.setSignalingState('reconnected');
   ui.clearError('server-unreachable');
   ui.notice('Reconnected to the server.');
@@ -88,10 +109,20 @@ call.addEventListener('peeradded', (e) => {
   const { link } = e.detail;
   ui.addPeer(link, link.name, link.remoteStream);
 });
+function showBlocked() {
+  const blocked = call.blockedLinks;
+  if (blocked.length > 0) {
+    ui.showError('network-blocked', networkBlockedText(blocked.map((link) => link.name)));
+  } else {
+    ui.clearError('network-blocked');
+  }
+}
+
 call.addEventListener('peerchanged', (e) => {
   const { link } = e.detail;
-  ui.updatePeer(link, { state: link.connectionState, hasVideo: link.hasVideo });
+  ui.updatePeer(link, { state: link.blocked && !link.connected ? 'blocked' : link.connectionState, hasVideo: link.hasVideo });
   ui.setChatEnabled(call.canChat);
+  showBlocked();
   if (link.connected && !announced.has(link)) {
     announced.add(link);
     ui.appendSystem(`${link.name} is in the call.`);
@@ -101,6 +132,7 @@ call.addEventListener('peerchanged', (e) => {
 call.addEventListener('peerremoved', (e) => {
   ui.removePeer(e.detail.link);
   ui.setChatEnabled(call.canChat);
+  showBlocked();
 });
 call.addEventListener('chat', (e) => ui.appendChat(e.detail.link.name, e.detail.text, false));
 call.addEventListener('notice', (e) => {
@@ -195,6 +227,7 @@ addEventListener('pagehide', () => {
 Object.defineProperty(window, '__signalingDebug', {
   value: Object.freeze({
     get signalingState() { return client.state; },
+    get signalingUrl() { return client.url; },
     get peerId() { return client.peerId; },
     get reconnects() { return client.reconnects; },
     get roomId() { return call.roomId; },

@@ -7,9 +7,23 @@
  */
 
 /**
+ * How long a connection may stay in `new`/`connecting` after the offer and answer were exchanged before
+ * the page says that the network is blocking it. Over the internet, with a TURN relay when one is
+ * needed, a call connects in a few seconds; one that has not in 15 s almost never will by itself
+ * (Chromium declares ICE `failed` 15–30 s after the exchange when no pair answers, and never when no
+ * candidate pair could be formed at all).
+ * The link keeps trying: the message goes away when it connects.
+ */
+export const defaultConnectTimeoutMs = 15_000;
+
+// A link that worked, failed, and whose person has also dropped out of the room is given this long to
+// come back (an ICE restart, or their page reconnecting) before it counts as them having left.
+const goneAfterMs = 20_000;
+
+/**
  * Events (all `CustomEvent`s):
  * - `signal` — detail `{ type: 'offer' | 'answer' | 'candidate', payload }`: send it to the other side
- * - `statechange` — connection or chat channel state changed
+ * - `statechange` — connection, chat channel or {@link PeerLink#blocked} state changed
  * - `media` — the remote tracks changed (a track arrived, muted, unmuted or ended)
  * - `data` — detail: an object the other side sent over the data channel
  * - `closed` — the link is finished (closed here, or the other side went away)
@@ -32,7 +46,12 @@ export class PeerLink extends EventTarget {
   #remote = new MediaStream();
   #inbox = Promise.resolve();
   #closed = false;
-  #restartTimer = 0;
+  #connectTimeoutMs;
+  #connectTimer = 0;
+  #goneTimer = 0;
+  #restarted = false;
+  #everConnected = false;
+  #blocked = false;
   #name;
 
   /** The other side's current peerId; null while unknown (their signaling is reconnecting). */
@@ -50,10 +69,12 @@ export class PeerLink extends EventTarget {
    * @param {boolean} options.initiator true when this side makes the first offer (the newcomer)
    * @param {RTCIceServer[]} options.iceServers
    * @param {import('./media.js').LocalMedia} options.media
+   * @param {number} [options.connectTimeoutMs] see {@link defaultConnectTimeoutMs}
    */
-  constructor({ name, initiator, iceServers, media }) {
+  constructor({ name, initiator, iceServers, media, connectTimeoutMs = defaultConnectTimeoutMs }) {
     super();
     this.#name = name;
+    this.#connectTimeoutMs = connectTimeoutMs;
     this.#initiator = initiator;
     // Whoever answers the first offer yields in a glare; the roles must differ and stay fixed.
     this.#polite = !initiator;
@@ -69,6 +90,7 @@ export class PeerLink extends EventTarget {
     pc.ontrack = ({ track }) => this.#onTrack(track);
     pc.ondatachannel = ({ channel }) => this.#useChannel(channel);
     pc.onconnectionstatechange = () => this.#onConnectionState();
+    this.#armConnectTimer();
   }
 
   /** @returns {string} how the page calls the other side */
@@ -84,6 +106,15 @@ export class PeerLink extends EventTarget {
   /** @returns {boolean} media and data can flow */
   get connected() {
     return this.#pc.connectionState === 'connected';
+  }
+
+  /**
+   * @returns {boolean} no direct connection could be made (ICE failed, or did not connect in time):
+   *   most likely a firewall or NAT between the two, which only a TURN relay gets through. The link
+   *   stays and keeps trying; this turns false when it connects.
+   */
+  get blocked() {
+    return this.#blocked;
   }
 
   /** @returns {boolean} chat can be sent */
@@ -119,6 +150,8 @@ export class PeerLink extends EventTarget {
       session: this.session,
       polite: this.#polite,
       connectionState: this.#pc.connectionState,
+      iceConnectionState: this.#pc.iceConnectionState,
+      blocked: this.#blocked,
       signalingState: this.#pc.signalingState,
       channelOpen: this.channelOpen,
       transceivers: this.#pc.getTransceivers().map((t) => ({
@@ -210,7 +243,8 @@ export class PeerLink extends EventTarget {
       return;
     }
     this.#closed = true;
-    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#connectTimer);
+    clearTimeout(this.#goneTimer);
     this.#channel?.close();
     this.#pc.close();
     console.info(`[peer ${this.#name}] closed`);
@@ -360,18 +394,73 @@ export class PeerLink extends EventTarget {
     const state = this.#pc.connectionState;
     console.info(`[peer ${this.#name}] connection ${state}`);
     if (state === 'connected') {
-      clearTimeout(this.#restartTimer);
-      this.#restartTimer = 0;
-    } else if (state === 'failed' && !this.#closed && this.#restartTimer === 0) {
-      // One ICE restart (it renegotiates); a link that does not recover in time is given up.
-      this.#pc.restartIce();
-      this.#restartTimer = setTimeout(() => {
-        if (!this.connected) {
-          this.close();
-        }
-      }, 20_000);
+      this.#everConnected = true;
+      this.#restarted = false;
+      clearTimeout(this.#connectTimer);
+      clearTimeout(this.#goneTimer);
+      this.#connectTimer = this.#goneTimer = 0;
+      this.#setBlocked(false);
+    } else if (state === 'failed' && !this.#closed) {
+      this.#onFailed();
     } else if (state === 'closed') {
       this.close();
+    }
+    this.dispatchEvent(new CustomEvent('statechange'));
+  }
+
+  // A failed connection is never taken for the other person leaving while the server still has them in
+  // the room (they have a peerId): both pages are there, and the network between them is what fails.
+  // Only a link that worked and whose person has also dropped out of the room can mean they are gone.
+  #onFailed() {
+    if (!this.#restarted) {
+      // One ICE restart per failure (it renegotiates): a changed network often recovers with it.
+      this.#restarted = true;
+      this.#pc.restartIce();
+    }
+    if (this.#everConnected && this.peerId === null) {
+      clearTimeout(this.#goneTimer);
+      this.#goneTimer = setTimeout(() => {
+        this.#goneTimer = 0;
+        if (this.connected) {
+          return;
+        }
+        if (this.peerId === null) {
+          this.close();
+        } else {
+          this.#setBlocked(true);
+        }
+      }, goneAfterMs);
+      return;
+    }
+    this.#setBlocked(true);
+  }
+
+  // ICE may also stay in checking for ever, when no candidate pair can be formed at all (every
+  // candidate filtered out): after the offer/answer exchange, a bounded wait says so too.
+  #armConnectTimer() {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(() => {
+      this.#connectTimer = 0;
+      if (this.#closed || this.connected) {
+        return;
+      }
+      if (this.#pc.remoteDescription === null || this.#pc.localDescription === null) {
+        // Still negotiating (signaling may be reconnecting): that is not the network's fault yet.
+        this.#armConnectTimer();
+        return;
+      }
+      console.info(`[peer ${this.#name}] no connection after ${this.#connectTimeoutMs} ms (ICE ${this.#pc.iceConnectionState})`);
+      this.#setBlocked(true);
+    }, this.#connectTimeoutMs);
+  }
+
+  #setBlocked(blocked) {
+    if (blocked === this.#blocked) {
+      return;
+    }
+    this.#blocked = blocked;
+    if (blocked) {
+      console.warn(`[peer ${this.#name}] no direct connection: the network between us blocks it (a TURN server would relay it)`);
     }
     this.dispatchEvent(new CustomEvent('statechange'));
   }

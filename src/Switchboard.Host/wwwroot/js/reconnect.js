@@ -35,3 +35,35 @@ export function backoffDelay(attempt, policy = defaultBackoff, random = Math.ran
   const share = Math.min(1, Math.max(0, jitter)) * Math.min(1, Math.max(0, random()));
   return Math.max(0, Math.round(ceiling * (1 - share)));
 }
+
+/**
+ * @typedef {object} RestartPolicy
+ * @property {number} [minMs] the shortest wait after the server said it is restarting
+ * @property {number} [maxMs] the longest
+ */
+
+/** @type {Readonly<Required<RestartPolicy>>} */
+export const defaultRestart = Object.freeze({ minMs: 1000, maxMs: 5000 });
+
+/** WebSocket close code 1012, "service restart": the server is going away and will be back soon. */
+export const serviceRestartCode = 1012;
+
+/**
+ * How long to wait before the first reconnect after the server closed with 1012 (it is restarting).
+ *
+ * Uniform over [minMs, maxMs]: a restart drops every client at the same instant, and with the default
+ * 1–5 s, 10 000 clients come back at about 2 500 a second instead of all in the first few hundred
+ * milliseconds (which is where {@link backoffDelay}'s first retry would put them). It starts at 1 s
+ * because a restarting server is seldom back sooner, and earlier tries would only fail. Attempts after
+ * this one use the usual backoff.
+ * @param {RestartPolicy} [policy]
+ * @param {() => number} [random] a number in [0, 1); Math.random by default
+ * @returns {number} whole milliseconds in [minMs, maxMs]
+ */
+export function restartDelay(policy = defaultRestart, random = Math.random) {
+  const { minMs, maxMs } = { ...defaultRestart, ...policy };
+  const low = Math.max(0, Math.min(minMs, maxMs));
+  const high = Math.max(low, maxMs);
+  const share = Math.min(1, Math.max(0, random()));
+  return Math.round(low + (high - low) * share);
+}

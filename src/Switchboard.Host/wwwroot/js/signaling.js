@@ -3,7 +3,7 @@
  * with backoff and jitter when the connection drops. Knows nothing of rooms: see switchboard.js.
  * @module signaling
  */
-import { backoffDelay, defaultBackoff } from './reconnect.js';
+import { backoffDelay, defaultBackoff, defaultRestart, restartDelay, serviceRestartCode } from './reconnect.js';
 
 const log = (...args) => console.info('[signaling]', ...args);
 
@@ -12,11 +12,14 @@ const log = (...args) => console.info('[signaling]', ...args);
  * - `open` — detail `{ reconnected }`: true when this is not the first time the socket opened
  * - `message` — detail: the parsed JSON object
  * - `close` — detail `{ code, reason, wasOpen }`
- * - `retry` — detail `{ attempt, delayMs, everOpened }`: the next attempt is scheduled
+ * - `retry` — detail `{ attempt, delayMs, everOpened, serverRestarting }`: the next attempt is
+ *   scheduled; serverRestarting: the server closed with 1012 (service restart) and has not been
+ *   reached since
  */
 export class SignalingSocket extends EventTarget {
   #url;
   #policy;
+  #restartPolicy;
   #WebSocket;
   /** @type {WebSocket | null} */
   #ws = null;
@@ -24,15 +27,17 @@ export class SignalingSocket extends EventTarget {
   #timer = 0;
   #running = false;
   #everOpened = false;
+  #serverRestarting = false;
 
   /**
    * @param {string} url a ws: or wss: address, e.g. `ws://host/ws`
-   * @param {{ backoff?: import('./reconnect.js').BackoffPolicy, WebSocketImpl?: typeof WebSocket }} [options]
+   * @param {{ backoff?: import('./reconnect.js').BackoffPolicy, restart?: import('./reconnect.js').RestartPolicy, WebSocketImpl?: typeof WebSocket }} [options]
    */
-  constructor(url, { backoff = defaultBackoff, WebSocketImpl = globalThis.WebSocket } = {}) {
+  constructor(url, { backoff = defaultBackoff, restart = defaultRestart, WebSocketImpl = globalThis.WebSocket } = {}) {
     super();
     this.#url = url;
     this.#policy = backoff;
+    this.#restartPolicy = restart;
     this.#WebSocket = WebSocketImpl;
   }
 
@@ -50,6 +55,11 @@ export class SignalingSocket extends EventTarget {
       return 'waiting';
     }
     return this.#ws.readyState === this.#WebSocket.OPEN ? 'open' : 'connecting';
+  }
+
+  /** @returns {boolean} the server closed with 1012 (service restart) and has not been reached since */
+  get serverRestarting() {
+    return this.#serverRestarting;
   }
 
   /** Starts connecting, and keeps reconnecting until {@link stop}. */
@@ -119,6 +129,7 @@ export class SignalingSocket extends EventTarget {
       const reconnected = this.#everOpened;
       this.#everOpened = true;
       this.#attempt = 0;
+      this.#serverRestarting = false;
       log(reconnected ? 'reconnected to' : 'connected to', this.#url);
       this.dispatchEvent(new CustomEvent('open', { detail: { reconnected } }));
     };
@@ -131,9 +142,13 @@ export class SignalingSocket extends EventTarget {
       }
       this.#ws = null;
       log('closed', event.code, event.reason || '');
+      const restarting = opened && event.code === serviceRestartCode;
+      if (restarting) {
+        this.#serverRestarting = true;
+      }
       this.dispatchEvent(new CustomEvent('close', { detail: { code: event.code, reason: event.reason, wasOpen: opened } }));
       if (this.#running) {
-        this.#scheduleRetry();
+        this.#scheduleRetry(restarting);
       }
     };
   }
@@ -157,12 +172,16 @@ export class SignalingSocket extends EventTarget {
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
   }
 
-  #scheduleRetry() {
+  /** @param {boolean} [restarting] the server has just closed with 1012: it is restarting */
+  #scheduleRetry(restarting = false) {
     clearTimeout(this.#timer);
-    const attempt = this.#attempt++;
-    const delayMs = backoffDelay(attempt, this.#policy);
-    log(`retrying in ${delayMs} ms (attempt ${attempt + 1})`);
-    this.dispatchEvent(new CustomEvent('retry', { detail: { attempt, delayMs, everOpened: this.#everOpened } }));
+    // A restart drops every client at once: the first try is spread over seconds rather than the
+    // backoff's first half second, and the attempts after it back off as usual.
+    const attempt = restarting ? 0 : this.#attempt++;
+    const delayMs = restarting ? restartDelay(this.#restartPolicy) : backoffDelay(attempt, this.#policy);
+    log(restarting ? `the server is restarting: reconnecting in ${delayMs} ms` : `retrying in ${delayMs} ms (attempt ${attempt + 1})`);
+    const serverRestarting = this.#serverRestarting;
+    this.dispatchEvent(new CustomEvent('retry', { detail: { attempt, delayMs, everOpened: this.#everOpened, serverRestarting } }));
     this.#timer = setTimeout(() => {
       if (this.#running && this.#ws === null) {
         this.#connect();

@@ -14,7 +14,7 @@
  * @module switchboard
  */
 import { SignalingSocket } from './signaling.js';
-import { backoffDelay, defaultBackoff } from './reconnect.js';
+import { backoffDelay, defaultBackoff, defaultRestart } from './reconnect.js';
 
 /** Types only the server may send; a client that sends one gets `bad-message`. */
 export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error']);
@@ -27,10 +27,20 @@ const rejoinAttempts = 5;
 
 const log = (...args) => console.info('[switchboard]', ...args);
 
-/** The server's address for a page it served: the same host, `/ws`. */
-export function defaultUrl() {
-  const scheme = globalThis.location?.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${globalThis.location?.host ?? 'localhost'}/ws`;
+/**
+ * The signaling address of the server this module was loaded from: `ws` beside the `js/` folder, so
+ * `https://me.host/switchboard/js/switchboard.js` talks to `wss://me.host/switchboard/ws`. Taken from
+ * the module's own URL rather than the page's, so it is right under a sub-path, from any page of the
+ * server, and when another site imports the module by its full URL.
+ * @param {string} [moduleUrl] defaults to this module's URL
+ * @returns {string}
+ */
+export function defaultUrl(moduleUrl = import.meta.url) {
+  const url = new URL('../ws', moduleUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.hash = '';
+  return url.href;
 }
 
 /** A request that the server refused, or that could not be answered. */
@@ -63,8 +73,9 @@ export class SwitchboardError extends Error {
  *
  * Events (all `CustomEvent`s):
  * - `open` — the first connection is up
- * - `reconnecting` — detail `{ attempt, delayMs }`: the connection dropped (or never came up) and the
- *   next try is scheduled; rooms are rejoined after it succeeds
+ * - `reconnecting` — detail `{ attempt, delayMs, serverRestarting }`: the connection dropped (or never
+ *   came up) and the next try is scheduled; rooms are rejoined after it succeeds. serverRestarting:
+ *   the server closed with 1012 (it is restarting), so the first try waits a random 1–5 s
  * - `reconnected` — the connection is up again (rooms are being rejoined; see `rejoined`)
  * - `rejoined` — detail {@link RoomInfo}: back in a room after a reconnect, with a new `peerId`
  * - `roomlost` — detail `{ roomId, code, message }`: a room could not be rejoined (it no longer exists
@@ -100,13 +111,15 @@ export class SwitchboardClient extends EventTarget {
    * @param {object} [options]
    * @param {string} [options.url] defaults to {@link defaultUrl}
    * @param {import('./reconnect.js').BackoffPolicy} [options.backoff] reconnect timing
+   * @param {import('./reconnect.js').RestartPolicy} [options.restart] the first reconnect's wait after
+   *   the server closed with 1012 (service restart)
    * @param {number} [options.requestTimeoutMs] how long createRoom/join/leave wait for the answer
    * @param {number} [options.heartbeatMs] how often to check that the server still answers (0: never)
    * @param {boolean} [options.rejoin] rejoin rooms after a reconnect (default true)
    */
-  constructor({ url = defaultUrl(), backoff = defaultBackoff, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true } = {}) {
+  constructor({ url = defaultUrl(), backoff = defaultBackoff, restart = defaultRestart, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true } = {}) {
     super();
-    this.#socket = new SignalingSocket(url, { backoff });
+    this.#socket = new SignalingSocket(url, { backoff, restart });
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#heartbeatMs = heartbeatMs;
     this.#rejoinBackoff = backoff;
@@ -116,7 +129,11 @@ export class SwitchboardClient extends EventTarget {
     });
     this.#socket.addEventListener('open', (e) => this.#onOpen(e.detail.reconnected));
     this.#socket.addEventListener('close', (e) => this.#onClose(e.detail));
-    this.#socket.addEventListener('retry', (e) => this.#dispatch('reconnecting', { attempt: e.detail.attempt, delayMs: e.detail.delayMs }));
+    this.#socket.addEventListener('retry', (e) => this.#dispatch('reconnecting', {
+      attempt: e.detail.attempt,
+      delayMs: e.detail.delayMs,
+      serverRestarting: e.detail.serverRestarting,
+    }));
     this.#socket.addEventListener('message', (e) => this.#onMessage(e.detail));
     globalThis.addEventListener?.('online', () => this.#socket.retryNow());
   }
@@ -128,6 +145,16 @@ export class SwitchboardClient extends EventTarget {
     }
     const socket = this.#socket.state;
     return socket === 'waiting' ? 'reconnecting' : socket;
+  }
+
+  /** @returns {string} the server's WebSocket address */
+  get url() {
+    return this.#socket.url;
+  }
+
+  /** @returns {boolean} the server closed the connection with 1012 (it is restarting) and is not back yet */
+  get serverRestarting() {
+    return this.#socket.serverRestarting;
   }
 
   /** @returns {string | null} this connection's peerId, known once a room was created or joined */

@@ -51,7 +51,7 @@ export class Ui extends EventTarget {
     this.#on('unmute-remote', 'click', () => this.#unmuteRemote());
   }
 
-  /** @param {'connecting' | 'connected' | 'offline' | 'reconnecting' | 'reconnected'} state */
+  /** @param {'connecting' | 'connected' | 'offline' | 'reconnecting' | 'restarting' | 'reconnected'} state */
   setSignalingState(state) {
     this.#el('signaling-state').textContent = state;
     this.#el('signaling-pill').dataset.state = state;
