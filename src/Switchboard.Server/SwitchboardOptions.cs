@@ -116,7 +116,24 @@ public sealed class SwitchboardOptions
     /// <summary>The live dashboard (<c>/admin</c>).</summary>
     public AdminOptions Admin { get; set; } = new();
 
+    /// <summary>
+    /// The sub-path the whole server is served under when a proxy forwards <c>https://host/switchboard/</c>
+    /// without stripping it, e.g. <c>/switchboard</c>. The signaling paths are then under it too
+    /// (<c>/switchboard/ws</c>), on both ways in. Default empty: served at the root.
+    /// </summary>
+    public string PathBase { get; set; } = string.Empty;
+
     internal static readonly string[] DefaultPaths = ["/ws", "/"];
+
+    /// <summary>The paths the direct path takes upgrades on: the signaling paths under <see cref="PathBase"/>.</summary>
+    internal IReadOnlyList<string> DirectPaths
+    {
+        get
+        {
+            var pathBase = PathBase.Trim().TrimEnd('/');
+            return pathBase.Length == 0 ? EffectivePaths : [.. EffectivePaths.Select(path => pathBase + path)];
+        }
+    }
 
     /// <summary>The configured paths, or the defaults when none are configured.</summary>
     internal IReadOnlyList<string> EffectivePaths => Paths.Count > 0 ? (IReadOnlyList<string>)Paths : DefaultPaths;

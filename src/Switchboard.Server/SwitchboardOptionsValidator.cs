@@ -49,6 +49,11 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
 
         Require(options.Admin.Token is null || options.Admin.Token.Length >= 16, "Admin:Token must be at least 16 characters when set (it guards the dashboard).");
 
+        var pathBase = options.PathBase.Trim();
+        Require(
+            pathBase.Length == 0 || (pathBase[0] == '/' && !pathBase.Contains("//", StringComparison.Ordinal) && pathBase.IndexOfAny(['?', '#', '\\', ' ']) < 0),
+            $"PathBase must be empty or a path that starts with '/', such as /switchboard (was '{options.PathBase}').");
+
         foreach (var path in options.Paths)
         {
             Require(!string.IsNullOrEmpty(path) && path[0] == '/', $"Paths entries must start with '/' (was '{path}').");

@@ -87,7 +87,7 @@ public abstract class OperationsEndpointTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.Equal(1, (int)stats["connections"]![WayIn == WayIn.Direct ? "direct" : "pipeline"]!);
         Assert.Equal(roomId[..4], (string)stats["roomList"]![0]!["idPrefix"]!);
         Assert.DoesNotContain(roomId, text, StringComparison.Ordinal);
-        Assert.Contains("<canvas", await http.GetStringAsync("/admin"), StringComparison.Ordinal);
+        Assert.Contains("<canvas", await http.GetStringAsync("/admin/"), StringComparison.Ordinal);
     }
 
     public sealed class Direct() : OperationsEndpointTests(WayIn.Direct);

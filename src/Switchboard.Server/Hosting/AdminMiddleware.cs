@@ -28,7 +28,6 @@ internal sealed partial class AdminMiddleware
 
     private static readonly Dictionary<string, (string Resource, string ContentType)> _assets = new(StringComparer.Ordinal)
     {
-        ["/admin"] = ("index.html", "text/html; charset=utf-8"),
         ["/admin/"] = ("index.html", "text/html; charset=utf-8"),
         ["/admin/admin.js"] = ("admin.js", "text/javascript; charset=utf-8"),
         ["/admin/admin.css"] = ("admin.css", "text/css; charset=utf-8"),
@@ -67,6 +66,13 @@ internal sealed partial class AdminMiddleware
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Content-Type-Options"] = "nosniff";
         context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'";
+        if (path == SwitchboardEndpoints.AdminPath)
+        {
+            // The page's own URLs are relative (it may be served under a path base): it lives at /admin/.
+            context.Response.Redirect(context.Request.PathBase + SwitchboardEndpoints.AdminPath + "/");
+            return;
+        }
+
         if (path == StatsPath)
         {
             await StatsAsync(context);

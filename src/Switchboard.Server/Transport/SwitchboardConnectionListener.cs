@@ -45,6 +45,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
         // Connections handed to Kestrel buffer no more than Kestrel's own transport is set to (KestrelBufferLimits).
         _contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { MaxReadBufferSize = maxReadBufferSize }, logger);
         EndPoint = listenSocket.LocalEndPoint!;
+        Paths = _options.DirectPaths;
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -143,7 +144,7 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
     }
 
     /// <summary>The signaling paths a handshake may ask for.</summary>
-    public IReadOnlyList<string> Paths => _options.EffectivePaths;
+    public IReadOnlyList<string> Paths { get; } = [];
 
     public PeerConnectionFactory Factory => _factory;
 

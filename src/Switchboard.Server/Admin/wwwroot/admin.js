@@ -103,7 +103,7 @@ async function poll(token) {
   const started = performance.now();
   let response;
   try {
-    response = await fetch('/admin/api/stats', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    response = await fetch('api/stats', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
   } catch {
     $('status').textContent = 'server unreachable, retrying';
     return true;
