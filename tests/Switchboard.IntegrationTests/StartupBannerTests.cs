@@ -40,6 +40,19 @@ public sealed class StartupBannerTests
     }
 
     [Fact]
+    public async Task TlsEndpoint_PrintsHttpsPageAndWssSignaling()
+    {
+        using var certificate = SelfSignedPem.Create();
+
+        await using var host = await SwitchboardProcess.StartAsync(
+            ["--urls", "https://127.0.0.1:0", "--Kestrel:Certificates:Default:Path", certificate.CertificatePath, "--Kestrel:Certificates:Default:KeyPath", certificate.KeyPath]);
+
+        await Retry.UntilAsync("the https address is printed", () => host.Output.Contains($"Open https://localhost:{host.Port}/ in a browser", StringComparison.Ordinal));
+        Assert.Contains($"wss://localhost:{host.Port}/ws", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"http://localhost:{host.Port}/", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AllInterfacesWithoutIceServers_WarnsThatCallsAcrossTheInternetFail()
     {
         await using var host = await SwitchboardProcess.StartAsync(["--port", "0"]);

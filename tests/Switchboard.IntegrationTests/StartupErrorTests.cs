@@ -42,6 +42,20 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task CertificateThatCannotBeLoaded_PrintsOneLine_ExitsTwo()
+    {
+        using var certificate = SelfSignedPem.Create();
+        File.WriteAllText(certificate.CertificatePath, "not a certificate");
+
+        var run = await SwitchboardProcess.RunAsync(
+            ["--urls", "https://127.0.0.1:0", "--Kestrel:Certificates:Default:Path", certificate.CertificatePath, "--Kestrel:Certificates:Default:KeyPath", certificate.KeyPath]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("switchboard: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.StandardOutput + run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PortInUse_SaysAddressInUseWithHintAboutPort_ExitsTwo()
     {
         using var occupied = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Any, 0);
