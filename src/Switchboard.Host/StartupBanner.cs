@@ -115,9 +115,20 @@ internal sealed partial class StartupBanner(
             // Only the URLs: a TURN server's user name and credential are secrets.
             $"IceServers={(iceServers.Count > 0 ? string.Join(' ', iceServers) : "none")}",
             $"KnownProxies={(proxies.Count > 0 ? string.Join(' ', proxies) : "none")}",
-            $"Metrics={Or(configuration["Switchboard:Metrics:Urls"], "on the main endpoints")}",
+            $"Metrics={Metrics()}",
             $"Admin={(string.IsNullOrEmpty(configuration["Switchboard:Admin:Token"]) ? "off" : "on (token set)")}",
             $"DrainTimeout={Or(configuration["Switchboard:DrainTimeout"], "00:00:10")}");
+    }
+
+    private string Metrics()
+    {
+        if (string.Equals(configuration["Switchboard:Metrics:Enabled"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return "off";
+        }
+
+        var urls = configuration.GetSection("Switchboard:Metrics:Urls").GetChildren().Select(c => c.Value).ToList();
+        return urls.Count > 0 ? string.Join(' ', urls) : "/metrics on the listening endpoints";
     }
 
     private static partial class Log

@@ -18,11 +18,8 @@ public sealed partial class CommandLineTests
         Assert.Contains("--keep-alive-interval <hh:mm:ss>", run.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"--keep-alive-interval <hh:mm:ss>.*env Switchboard__KeepAliveInterval\].*\[default: 00:00:15\]", run.StandardOutput);
         // Every option of SwitchboardOptions has a flag, so a new option without one fails here.
-        foreach (var property in typeof(SwitchboardOptions).GetProperties())
+        foreach (var variable in EnvironmentVariables(typeof(SwitchboardOptions), "Switchboard"))
         {
-            var variable = property.Name == nameof(SwitchboardOptions.IceServers) ? "Switchboard__IceServers__0__Urls__0"
-                : property.Name == nameof(SwitchboardOptions.Paths) ? "Switchboard__Paths__0"
-                : "Switchboard__" + property.Name;
             Assert.Contains("env " + variable + "]", run.StandardOutput, StringComparison.Ordinal);
         }
 
@@ -119,6 +116,34 @@ public sealed partial class CommandLineTests
         var (room, _) = await a.CreateRoomAsync();
         await b.JoinAsync(room);
         await c.JoinAsync(room);
+    }
+
+    /// <summary>The environment variable of each settable option, nested option classes included; a list by its first entry.</summary>
+    private static IEnumerable<string> EnvironmentVariables(Type options, string prefix)
+    {
+        foreach (var property in options.GetProperties().Where(p => p.CanWrite))
+        {
+            var name = prefix + "__" + property.Name;
+            if (property.PropertyType == typeof(IList<IceServerOptions>))
+            {
+                yield return name + "__0__Urls__0";
+            }
+            else if (property.PropertyType == typeof(IList<string>))
+            {
+                yield return name + "__0";
+            }
+            else if (property.PropertyType.IsClass && property.PropertyType != typeof(string))
+            {
+                foreach (var nested in EnvironmentVariables(property.PropertyType, name))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return name;
+            }
+        }
     }
 
     internal static async Task<SwitchboardProcess> StartAndWaitForStartedLineAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
