@@ -46,7 +46,9 @@ public sealed partial class CommandLineTests
         var run = await SwitchboardProcess.RunAsync(["--port", "0", "--kepe-alive-interval", "00:00:15"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--kepe-alive-interval", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("'--kepe-alive-interval'", line, StringComparison.Ordinal);
+        Assert.Contains("did you mean --keep-alive-interval?", line, StringComparison.Ordinal);
         Assert.DoesNotContain("listening", run.StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -234,7 +234,7 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
     private static partial Regex ListeningLine();
 
     // Colour codes may precede the level when the console logger thinks it writes to a terminal; with
-    // --log-format json each entry is one line that names its level.
-    [GeneratedRegex(@"^(\x1B\[[0-9;]*m)*(fail|crit)(\x1B\[[0-9;]*m)*: |^\{.*""LogLevel"":""(Error|Critical)""")]
+    // --log-format json each entry is one line that names its level, with systemd a syslog priority (<3> error, <2> critical).
+    [GeneratedRegex(@"^(\x1B\[[0-9;]*m)*(fail|crit)(\x1B\[[0-9;]*m)*: |^\{.*""LogLevel"":""(Error|Critical)""|^<[0-3]>")]
     private static partial Regex ErrorLogLine();
 }

@@ -56,7 +56,14 @@ internal static class SwitchboardCommandLine
 
         if (result.Errors.Count > 0)
         {
-            return Fail(error, result.Errors[0].Message);
+            var message = result.Errors[0].Message;
+            if (result.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal)) is { } unknown
+                && Closest(unknown, options.Select(o => o.Setting.Flag)) is { } flag)
+            {
+                message = $"{message.TrimEnd('.')}; did you mean {flag}?";
+            }
+
+            return Fail(error, message);
         }
 
         if (result.Action is VersionAction)
@@ -84,6 +91,32 @@ internal static class SwitchboardCommandLine
         }
 
         return new ParsedCommandLine { ConfigFile = configFile, Settings = settings };
+    }
+
+    /// <summary>The flag a mistyped one was most likely meant to be: at most a third of its letters off.</summary>
+    private static string? Closest(string typed, IEnumerable<string> flags)
+    {
+        var best = flags.Select(f => (Flag: f, Distance: Distance(typed, f))).MinBy(c => c.Distance);
+        return best.Flag is not null && best.Distance <= Math.Max(2, best.Flag.Length / 3) ? best.Flag : null;
+    }
+
+    /// <summary>Edit distance (Levenshtein) between two short strings.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     private static ParsedCommandLine Fail(TextWriter error, string message)
