@@ -41,7 +41,7 @@ internal static class StartupFailure
         var message = error switch
         {
             _ when Find<AddressInUseException>(error) is not null || Find<SocketException>(error) is { SocketErrorCode: SocketError.AddressAlreadyInUse } =>
-                $"{FirstLine(error)} Another process (maybe another Switchboard) listens there: choose another port with --port N (or PORT), or stop the other one.",
+                $"{FirstLine(error)} Another process (maybe another Switchboard) listens there: choose another port with --port N (or PORT, or the address in --urls / --metrics-urls), or stop the other one.",
             OptionsValidationException validation => string.Join(" ", validation.Failures),
             AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
             // "Failed to load configuration from file …" says where; the inner JSON error says what.
