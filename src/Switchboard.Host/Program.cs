@@ -1,20 +1,44 @@
 using Switchboard.Host;
+using Switchboard.Host.Cli;
+
+// --help, --version and a mistake in the flags end here, before anything starts.
+var command = SwitchboardCommandLine.Parse(args, Console.Out, Console.Error);
+if (command.ExitCode is { } exitCode)
+{
+    return exitCode;
+}
 
 SocketEngine.PreferInlineCompletions();
 
-// Content root is the app's own folder, so wwwroot and appsettings.json are found wherever it is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+WebApplication? app = null;
+try
+{
+    // Content root is the app's own folder, so wwwroot and appsettings.json are found wherever it is started from.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
-builder.ConfigureListenPort();
-builder.WebHost.UseSwitchboardTransport();
-builder.Services.AddSwitchboard();
-builder.Services.AddHostedService<StartupBanner>();
+    builder.AddSwitchboardCommandLine(command);
+    builder.ConfigureListenPort();
+    builder.WebHost.UseSwitchboardTransport();
+    builder.Services.AddSwitchboard();
+    builder.Services.AddHostedService<StartupBanner>();
 
-var app = builder.Build();
+    app = builder.Build();
 
-app.UseSwitchboardPathBase();
-app.UseSwitchboard();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+    app.UseSwitchboardPathBase();
+    app.UseSwitchboard();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
 
-app.Run();
+    await app.StartAsync();
+}
+catch (Exception error)
+{
+    // Configuration mistakes surface here (binding, validation, --config, certificates, a port in use).
+    var status = StartupFailure.Report(error, Console.Error);
+    await StartupFailure.DisposeQuietlyAsync(app);
+    return status;
+}
+
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return 0;

@@ -240,7 +240,8 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
     [GeneratedRegex(@"Server is listening on port (\d+)")]
     private static partial Regex ListeningLine();
 
-    // Colour codes may precede the level when the console logger thinks it writes to a terminal.
-    [GeneratedRegex(@"^(\x1B\[[0-9;]*m)*(fail|crit)(\x1B\[[0-9;]*m)*: ")]
+    // Colour codes may precede the level when the console logger thinks it writes to a terminal; with
+    // --log-format json each entry is one line that names its level, with systemd a syslog priority (<3> error, <2> critical).
+    [GeneratedRegex(@"^(\x1B\[[0-9;]*m)*(fail|crit)(\x1B\[[0-9;]*m)*: |^\{.*""LogLevel"":""(Error|Critical)""|^<[0-3]>")]
     private static partial Regex ErrorLogLine();
 }
