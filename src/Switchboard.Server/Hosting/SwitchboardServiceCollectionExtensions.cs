@@ -42,6 +42,6 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHostedService<SwitchboardShutdown>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
-        return new SwitchboardBuilder(services);
+        return new SwitchboardBuilder(services).AddTls();
     }
 }
