@@ -39,6 +39,7 @@ peerjs_port=${PEERJS_BENCH_PORT:-18082}
 floor_port=${FLOOR_BENCH_PORT:-18083}
 baseline_port=${BASELINE_BENCH_PORT:-18084}
 tls_port=${SWITCHBOARD_TLS_BENCH_PORT:-18085}
+pipeline_port=${SWITCHBOARD_PIPELINE_BENCH_PORT:-18086}
 
 usage() {
   sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
@@ -52,7 +53,9 @@ Options:
                            (bench/peers/floor-server), relay/saturation/paced/mixed only, never by default;
                            and baseline (see --baseline-ref); and switchboard-tls: the same build serving
                            HTTPS/WSS from a self-signed certificate (SWITCHBOARD_TLS_BENCH_PORT, default
-                           $tls_port), loaded over wss://, never by default
+                           $tls_port), loaded over wss://, never by default; and switchboard-pipeline: the
+                           same build, plain, with DirectWebSockets=false (SWITCHBOARD_PIPELINE_BENCH_PORT,
+                           default $pipeline_port), so TLS's cost splits into the pipeline's and its own
   --idle-connections N     for the idle scenario (default $idle_connections)
   --mixed-idle N           idle connections of the mixed scenario (default $mixed_idle)
   --mixed-pairs N          relaying pairs of the mixed scenario (default $mixed_pairs)
@@ -170,6 +173,7 @@ ports=("$sb_port" "$tutorial_port" "$peerjs_port")
 [[ ,$servers, != *,floor,* ]] || ports+=("$floor_port")
 [[ ,$servers, != *,baseline,* ]] || ports+=("$baseline_port")
 [[ ,$servers, != *,switchboard-tls,* ]] || ports+=("$tls_port")
+[[ ,$servers, != *,switchboard-pipeline,* ]] || ports+=("$pipeline_port")
 for port in "${ports[@]}"; do
   if port_in_use "$port"; then
     echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT / FLOOR_BENCH_PORT / BASELINE_BENCH_PORT" >&2
@@ -196,10 +200,11 @@ done
 # Switchboard and the baseline are started the same way; only the build and the port differ. The TLS
 # kind adds its certificate and https:// (and so every connection goes through Kestrel's TLS and the pipeline).
 start_switchboard() {
-  local dll=$1 port=$2 scheme=${3:-http} tls_env=()
-  [[ $scheme == http ]] || tls_env=(Switchboard__Tls__CertificatePath="$out/tls/fullchain.pem" Switchboard__Tls__KeyPath="$out/tls/privkey.pem")
+  local dll=$1 port=$2 scheme=${3:-http} kind_env=()
+  [[ $scheme == http ]] || kind_env=(Switchboard__Tls__CertificatePath="$out/tls/fullchain.pem" Switchboard__Tls__KeyPath="$out/tls/privkey.pem")
+  [[ ${4:-} != pipeline ]] || kind_env=(Switchboard__DirectWebSockets=false)
   # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
-  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${tls_env[@]}" $switchboard_env \
+  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${kind_env[@]}" $switchboard_env \
     taskset -c 0 dotnet "$dll" --urls "$scheme://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
 }
 
@@ -226,6 +231,10 @@ start_server() {
     switchboard-tls)
       port=$tls_port
       start_switchboard "$switchboard_dll" "$port" https
+      ;;
+    switchboard-pipeline)
+      port=$pipeline_port
+      start_switchboard "$switchboard_dll" "$port" http pipeline
       ;;
     tutorial)
       port=$tutorial_port
@@ -278,8 +287,8 @@ scenario_args() {
     saturation) echo relay --pairs 100 --in-flight 8 "${windows[@]}" ;;
     paced) echo relay --pairs 50 --in-flight 1 --rate 20 "${windows[@]}" ;;
     setup) echo setup --concurrency 16 "${windows[@]}" ;;
-    fanout-*) [[ $server == @(switchboard|baseline|switchboard-tls) ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
-    mixed) [[ $server == @(switchboard|baseline|switchboard-tls|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
+    fanout-*) [[ $server == @(switchboard|baseline|switchboard-tls|switchboard-pipeline) ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
+    mixed) [[ $server == @(switchboard|baseline|switchboard-tls|switchboard-pipeline|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
   esac
   return 0
 }
@@ -300,7 +309,7 @@ run_cell() {
   local dialect=$server
   case $server in
     floor) dialect=tutorial ;;
-    baseline|switchboard-tls) dialect=switchboard ;;
+    baseline|switchboard-tls|switchboard-pipeline) dialect=switchboard ;;
   esac
   # shellcheck disable=SC2086 # $args is a list of words by construction
   timeout --kill-after=15s 900s taskset -c 1 dotnet "$loadtest_dll" $args \
