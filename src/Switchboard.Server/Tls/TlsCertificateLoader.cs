@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -29,11 +30,27 @@ internal static class TlsCertificateLoader
 
     public static byte[] Hash(byte[] file) => SHA256.HashData(file);
 
+    /// <summary>Builds the certificate from the two files' contents; clears <paramref name="keyFile"/> when done.</summary>
     public static TlsCertificate Create(string certificatePath, byte[] certificateFile, string keyPath, byte[] keyFile)
     {
-        var certificateText = Encoding.ASCII.GetString(certificateFile);
-        var keyText = Encoding.ASCII.GetString(keyFile);
+        var certificateHash = Hash(certificateFile);
+        var keyHash = Hash(keyFile);
+        var keyText = new char[keyFile.Length];
+        try
+        {
+            Encoding.ASCII.GetChars(keyFile, keyText);
+            return Create(certificatePath, Encoding.ASCII.GetString(certificateFile), keyPath, keyText, certificateHash, keyHash);
+        }
+        finally
+        {
+            // The key stays in the certificate's key object; no other copy of it is left lying in the heap.
+            CryptographicOperations.ZeroMemory(keyFile);
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyText.AsSpan()));
+        }
+    }
 
+    private static TlsCertificate Create(string certificatePath, string certificateText, string keyPath, ReadOnlySpan<char> keyText, byte[] certificateHash, byte[] keyHash)
+    {
         var chain = new X509Certificate2Collection();
         try
         {
@@ -74,7 +91,7 @@ internal static class TlsCertificateLoader
 
         // offline: the chain is what the file says; nothing is fetched from the network at start or reload.
         var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
-        return new TlsCertificate(certificate, context, Hash(certificateFile), Hash(keyFile));
+        return new TlsCertificate(certificate, context, certificateHash, keyHash);
     }
 
     private static byte[] Read(string path, string key)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ internal sealed partial class TlsCertificateStore
             var keyFile = TlsCertificateLoader.ReadKeyFile(_options.KeyPath!);
             if (current.CameFrom(TlsCertificateLoader.Hash(certificateFile), TlsCertificateLoader.Hash(keyFile)))
             {
+                CryptographicOperations.ZeroMemory(keyFile);
                 return false;
             }
 
