@@ -75,6 +75,41 @@ public sealed class TlsCertificateReloaderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Reloader_CertbotSwapsSymlinksInLive_TakesNewCertificate()
+    {
+        // certbot's layout: live/ holds symlinks into archive/, and a renewal writes new archive files and
+        // points the links at them; the files the options name never change themselves.
+        var archive = Directory.CreateDirectory(Path.Combine(_directory, "archive")).FullName;
+        File.WriteAllText(Path.Combine(archive, "fullchain2.pem"), _second.CertificatePem);
+        File.WriteAllText(Path.Combine(archive, "privkey2.pem"), _second.KeyPem);
+        var live = Directory.CreateDirectory(Path.Combine(_directory, "live")).FullName;
+        File.WriteAllText(Path.Combine(archive, "fullchain1.pem"), _first.CertificatePem);
+        File.WriteAllText(Path.Combine(archive, "privkey1.pem"), _first.KeyPem);
+        var certificateLink = Path.Combine(live, "fullchain.pem");
+        var keyLink = Path.Combine(live, "privkey.pem");
+        File.CreateSymbolicLink(certificateLink, "../archive/fullchain1.pem");
+        File.CreateSymbolicLink(keyLink, "../archive/privkey1.pem");
+        var options = Options.Create(new TlsOptions { CertificatePath = certificateLink, KeyPath = keyLink });
+        var store = new TlsCertificateStore(options, _time, _loggerFactory.CreateLogger<TlsCertificateStore>());
+        using var reloader = new TlsCertificateReloader(options, new ServiceProviderStub(store), _time, _loggerFactory.CreateLogger<TlsCertificateReloader>());
+        await reloader.StartAsync(CancellationToken.None);
+
+        SwapLink(certificateLink, "../archive/fullchain2.pem");
+        SwapLink(keyLink, "../archive/privkey2.pem");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(_second.Thumbprint, store.Current.Certificate.Thumbprint);
+        await reloader.StopAsync(CancellationToken.None);
+    }
+
+    private static void SwapLink(string link, string target)
+    {
+        var temporary = link + ".new";
+        File.CreateSymbolicLink(temporary, target);
+        File.Move(temporary, link, overwrite: true);
+    }
+
+    [Fact]
     public async Task Reloader_FilesUnchanged_KeepsTheSameCertificateObject()
     {
         await _reloader.StartAsync(CancellationToken.None);
