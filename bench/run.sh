@@ -38,6 +38,8 @@ tutorial_port=${TUTORIAL_BENCH_PORT:-18081}
 peerjs_port=${PEERJS_BENCH_PORT:-18082}
 floor_port=${FLOOR_BENCH_PORT:-18083}
 baseline_port=${BASELINE_BENCH_PORT:-18084}
+tls_port=${SWITCHBOARD_TLS_BENCH_PORT:-18085}
+pipeline_port=${SWITCHBOARD_PIPELINE_BENCH_PORT:-18086}
 
 usage() {
   sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
@@ -49,7 +51,11 @@ Options:
   --scenarios LIST         of idle,relay,saturation,paced,setup,fanout,mixed (default: all)
   --servers LIST           of switchboard,tutorial,peerjs (default: all), and floor: the kernel floor
                            (bench/peers/floor-server), relay/saturation/paced/mixed only, never by default;
-                           and baseline (see --baseline-ref)
+                           and baseline (see --baseline-ref); and switchboard-tls: the same build serving
+                           HTTPS/WSS from a self-signed certificate (SWITCHBOARD_TLS_BENCH_PORT, default
+                           $tls_port), loaded over wss://, never by default; and switchboard-pipeline: the
+                           same build, plain, with DirectWebSockets=false (SWITCHBOARD_PIPELINE_BENCH_PORT,
+                           default $pipeline_port), so TLS's cost splits into the pipeline's and its own
   --idle-connections N     for the idle scenario (default $idle_connections)
   --mixed-idle N           idle connections of the mixed scenario (default $mixed_idle)
   --mixed-pairs N          relaying pairs of the mixed scenario (default $mixed_pairs)
@@ -166,6 +172,8 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$sb_port" "$tutorial_port" "$peerjs_port")
 [[ ,$servers, != *,floor,* ]] || ports+=("$floor_port")
 [[ ,$servers, != *,baseline,* ]] || ports+=("$baseline_port")
+[[ ,$servers, != *,switchboard-tls,* ]] || ports+=("$tls_port")
+[[ ,$servers, != *,switchboard-pipeline,* ]] || ports+=("$pipeline_port")
 for port in "${ports[@]}"; do
   if port_in_use "$port"; then
     echo "run.sh: port $port is already in use; set SWITCHBOARD_BENCH_PORT / TUTORIAL_BENCH_PORT / PEERJS_BENCH_PORT / FLOOR_BENCH_PORT / BASELINE_BENCH_PORT" >&2
@@ -189,13 +197,25 @@ done
   [[ -z $switchboard_env ]] || echo "switchboard environment: $switchboard_env${baseline_ref:+ (baseline too)}"
 } | tee "$out/environment.txt"
 
-# Switchboard and the baseline are started the same way; only the build and the port differ.
+# Switchboard and the baseline are started the same way; only the build and the port differ. The TLS
+# kind adds its certificate and https:// (and so every connection goes through Kestrel's TLS and the pipeline).
 start_switchboard() {
-  local dll=$1 port=$2
+  local dll=$1 port=$2 scheme=${3:-http} kind_env=()
+  [[ $scheme == http ]] || kind_env=(Switchboard__Tls__CertificatePath="$out/tls/fullchain.pem" Switchboard__Tls__KeyPath="$out/tls/privkey.pem")
+  [[ ${4:-} != pipeline ]] || kind_env=(Switchboard__DirectWebSockets=false)
   # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
-  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 $switchboard_env \
-    taskset -c 0 dotnet "$dll" --urls "http://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
+  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${kind_env[@]}" $switchboard_env \
+    taskset -c 0 dotnet "$dll" --urls "$scheme://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
 }
+
+# A self-signed certificate for 127.0.0.1, made once per run, for the switchboard-tls server.
+if [[ ,$servers, == *,switchboard-tls,* ]]; then
+  command -v openssl >/dev/null || { echo "run.sh: openssl is required for switchboard-tls" >&2; exit 1; }
+  mkdir -p "$out/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=switchboard-bench \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$out/tls/privkey.pem" -out "$out/tls/fullchain.pem" \
+    >"$out/logs/openssl.log" 2>&1 || { cat "$out/logs/openssl.log"; exit 1; }
+fi
 
 start_server() {
   local server=$1 port
@@ -207,6 +227,14 @@ start_server() {
     baseline)
       port=$baseline_port
       start_switchboard "$baseline_dll" "$port"
+      ;;
+    switchboard-tls)
+      port=$tls_port
+      start_switchboard "$switchboard_dll" "$port" https
+      ;;
+    switchboard-pipeline)
+      port=$pipeline_port
+      start_switchboard "$switchboard_dll" "$port" http pipeline
       ;;
     tutorial)
       port=$tutorial_port
@@ -241,6 +269,7 @@ start_server() {
 target_url() {
   case $1 in
     peerjs) echo "ws://127.0.0.1:$target_port/peerjs" ;;
+    switchboard-tls) echo "wss://127.0.0.1:$target_port/" ;;
     *) echo "ws://127.0.0.1:$target_port/" ;;
   esac
 }
@@ -258,8 +287,8 @@ scenario_args() {
     saturation) echo relay --pairs 100 --in-flight 8 "${windows[@]}" ;;
     paced) echo relay --pairs 50 --in-flight 1 --rate 20 "${windows[@]}" ;;
     setup) echo setup --concurrency 16 "${windows[@]}" ;;
-    fanout-*) [[ $server == @(switchboard|baseline) ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
-    mixed) [[ $server == @(switchboard|baseline|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
+    fanout-*) [[ $server == @(switchboard|baseline|switchboard-tls|switchboard-pipeline) ]] && echo fanout --room-size "${scenario#fanout-}" --rooms 20 "${windows[@]}" ;;
+    mixed) [[ $server == @(switchboard|baseline|switchboard-tls|switchboard-pipeline|floor) ]] && echo mixed --pairs "$mixed_pairs" --rate "$mixed_rate" --idle-connections "$mixed_idle" --settle "$hold" "${windows[@]}" ;;
   esac
   return 0
 }
@@ -280,7 +309,7 @@ run_cell() {
   local dialect=$server
   case $server in
     floor) dialect=tutorial ;;
-    baseline) dialect=switchboard ;;
+    baseline|switchboard-tls|switchboard-pipeline) dialect=switchboard ;;
   esac
   # shellcheck disable=SC2086 # $args is a list of words by construction
   timeout --kill-after=15s 900s taskset -c 1 dotnet "$loadtest_dll" $args \

@@ -6,7 +6,8 @@ internal static class ListenPortExtensions
 
     /// <summary>
     /// Listens on all interfaces on <c>--port N</c>, else the <c>PORT</c> environment variable, else 8080.
-    /// An explicit <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) wins over both.
+    /// An explicit <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) wins over both. With <c>Switchboard:Tls</c> set
+    /// the port serves HTTPS and WSS; <c>https://</c> URLs get the same certificate through Kestrel's defaults.
     /// </summary>
     public static void ConfigureListenPort(this WebApplicationBuilder builder)
     {
@@ -24,6 +25,6 @@ internal static class ListenPortExtensions
             throw new InvalidOperationException($"--port / PORT must be a number from 0 to 65535 (was '{text}').");
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port, listen => listen.UseSwitchboardTls()));
     }
 }

@@ -33,10 +33,11 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Text frames that were not JSON objects (the server never sends those).</summary>
     public List<string> Unparsable { get; } = [];
 
-    public static async Task<TestClient> ConnectAsync(Uri uri)
+    public static async Task<TestClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        configure?.Invoke(socket.Options);
         await socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
         return new TestClient(socket);
     }

@@ -16,7 +16,7 @@ internal sealed class CommonOptions
 
     public Option<string?> Target { get; } = new("--target")
     {
-        Description = "The server's WebSocket URL, loopback only. Default ws://127.0.0.1:8080/ (switchboard), :61234/ (tutorial), :9000/peerjs (peerjs)",
+        Description = "The server's WebSocket URL (ws:// or wss://), loopback only. Default ws://127.0.0.1:8080/ (switchboard), :61234/ (tutorial), :9000/peerjs (peerjs)",
     };
 
     public Option<int?> ServerPid { get; } = new("--server-pid")

@@ -52,10 +52,11 @@ internal sealed class ClientConnector : IDisposable
                     socket = NewSocket();
                     // The URL's host is ignored: the socket goes to the endpoint validated as loopback, nowhere else.
                     await socket.ConnectAsync(_target.EndPoint, timeout.Token);
-                    var reader = await HandshakeAsync(socket, request, timeout.Token);
-                    return new LoadClient(socket, reader);
+                    var stream = _target.Tls ? await ClientStream.TlsAsync(socket, uri.Host, timeout.Token) : ClientStream.Plain(socket);
+                    var reader = await HandshakeAsync(stream, request, timeout.Token);
+                    return new LoadClient(stream, reader);
                 }
-                catch (Exception ex) when (attempt < _options.ConnectAttempts && !cancellationToken.IsCancellationRequested && ex is SocketException or WebSocketException or IOException or OperationCanceledException)
+                catch (Exception ex) when (attempt < _options.ConnectAttempts && !cancellationToken.IsCancellationRequested && ex is SocketException or WebSocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
                 {
                     socket?.Dispose();
                     await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
@@ -76,7 +77,7 @@ internal sealed class ClientConnector : IDisposable
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Sends the upgrade request and checks the 101; bytes the server sent after it stay buffered as frames.</summary>
-    private static async Task<FrameReader> HandshakeAsync(Socket socket, UpgradeRequest request, CancellationToken cancellationToken)
+    private static async Task<FrameReader> HandshakeAsync(ClientStream socket, UpgradeRequest request, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(request.Length, FrameReader.BufferSize));
         var accept = new byte[UpgradeRequest.AcceptLength];
@@ -86,7 +87,7 @@ internal sealed class ClientConnector : IDisposable
             var sent = 0;
             while (sent < request.Length)
             {
-                sent += await socket.SendAsync(buffer.AsMemory(sent, request.Length - sent), SocketFlags.None, cancellationToken);
+                sent += await socket.SendAsync(buffer.AsMemory(sent, request.Length - sent), cancellationToken);
             }
 
             var count = 0;
@@ -105,7 +106,7 @@ internal sealed class ClientConnector : IDisposable
                     buffer = larger;
                 }
 
-                var received = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, cancellationToken);
+                var received = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
                 if (received == 0)
                 {
                     throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection during the handshake");

@@ -25,7 +25,7 @@ internal sealed class LoadClient
     private static readonly TimeSpan _serverCloseWait = TimeSpan.FromSeconds(1);
     private static readonly ReadOnlyMemory<byte> _normalClosure = new byte[] { 0x03, 0xE8 };
 
-    private readonly Socket _socket;
+    private readonly ClientStream _socket;
     private readonly FrameReader _reader;
 
     // One frame at a time on the socket: a pong from the receive loop may meet a send from elsewhere.
@@ -33,7 +33,7 @@ internal sealed class LoadClient
     private uint _maskState;
     private int _state;
 
-    public LoadClient(Socket socket, FrameReader reader)
+    public LoadClient(ClientStream socket, FrameReader reader)
     {
         _socket = socket;
         _reader = reader;
@@ -71,7 +71,7 @@ internal sealed class LoadClient
                         await AnswerCloseAsync(payload);
                         throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, $"the server closed the connection ({reason})");
                     default:
-                        var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None, deadline.Token);
+                        var received = await _socket.ReceiveAsync(_reader.FreeSpace(), deadline.Token);
                         if (received == 0)
                         {
                             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection without a close frame");
@@ -115,10 +115,10 @@ internal sealed class LoadClient
                     default:
                         if (!busy && _reader.ReleaseIfEmpty())
                         {
-                            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                            await _socket.ReceiveAsync(Memory<byte>.Empty);
                         }
 
-                        var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None);
+                        var received = await _socket.ReceiveAsync(_reader.FreeSpace());
                         if (received == 0)
                         {
                             return Volatile.Read(ref _state) == Aborted ? ClientEnd.Aborted : ClientEnd.Failed;
@@ -164,7 +164,7 @@ internal sealed class LoadClient
                 }
                 else if (step == FrameStep.NeedMore)
                 {
-                    var received = await _socket.ReceiveAsync(_reader.FreeSpace(), SocketFlags.None, deadline.Token);
+                    var received = await _socket.ReceiveAsync(_reader.FreeSpace(), deadline.Token);
                     if (received == 0)
                     {
                         return;
@@ -258,7 +258,7 @@ internal sealed class LoadClient
     {
         try
         {
-            return _socket.SendAsync(frame.AsMemory(0, length), SocketFlags.None, cancellationToken);
+            return _socket.SendAsync(frame.AsMemory(0, length), cancellationToken);
         }
         catch
         {
@@ -275,7 +275,7 @@ internal sealed class LoadClient
             var sent = await sending;
             while (sent < length)
             {
-                sent += await _socket.SendAsync(frame.AsMemory(sent, length - sent), SocketFlags.None, cancellationToken);
+                sent += await _socket.SendAsync(frame.AsMemory(sent, length - sent), cancellationToken);
             }
         }
         finally

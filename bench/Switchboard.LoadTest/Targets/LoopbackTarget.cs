@@ -24,15 +24,18 @@ internal sealed class LoopbackTarget
 
     public ServerKind Kind { get; }
 
+    /// <summary>wss://: every connection runs a TLS handshake and carries its frames encrypted.</summary>
+    public bool Tls => Uri.Scheme == "wss";
+
     /// <summary>The server's process on this machine, for its CPU time and memory; null when not given.</summary>
     public int? ProcessId { get; }
 
-    /// <summary>Validates <paramref name="uri"/>; throws <see cref="ArgumentException"/> for anything but ws:// on loopback.</summary>
+    /// <summary>Validates <paramref name="uri"/>; throws <see cref="ArgumentException"/> for anything but ws:// or wss:// on loopback.</summary>
     public static LoopbackTarget Create(Uri uri, ServerKind kind, int? processId)
     {
-        if (uri.Scheme != "ws")
+        if (uri.Scheme is not ("ws" or "wss"))
         {
-            throw new ArgumentException($"the target must be a ws:// URL (was '{uri}')");
+            throw new ArgumentException($"the target must be a ws:// or wss:// URL (was '{uri}')");
         }
 
         var address = Resolve(uri.Host)

@@ -56,6 +56,6 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHostedService<MetricsListener>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
-        return new SwitchboardBuilder(services);
+        return new SwitchboardBuilder(services).AddTls();
     }
 }
