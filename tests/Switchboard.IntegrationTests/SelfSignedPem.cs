@@ -1,8 +1,8 @@
-using System.Diagnostics;
+using Switchboard.Testing;
 
 namespace Switchboard.IntegrationTests;
 
-/// <summary>A throw-away self-signed certificate for localhost as PEM files, made with openssl as an operator would.</summary>
+/// <summary>A throw-away <see cref="TestCertificate"/> written as PEM files in a folder of its own, deleted with it.</summary>
 internal sealed class SelfSignedPem : IDisposable
 {
     private readonly string _directory;
@@ -19,17 +19,8 @@ internal sealed class SelfSignedPem : IDisposable
     public static SelfSignedPem Create()
     {
         var pem = new SelfSignedPem(Directory.CreateTempSubdirectory("switchboard-pem-").FullName);
-        using var openssl = Process.Start(new ProcessStartInfo("openssl")
-        {
-            ArgumentList = { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", pem.KeyPath, "-out", pem.CertificatePath },
-            RedirectStandardError = true,
-        })!;
-        var error = openssl.StandardError.ReadToEnd();
-        if (!openssl.WaitForExit(TimeSpan.FromSeconds(30)) || openssl.ExitCode != 0)
-        {
-            throw new InvalidOperationException("openssl could not make a certificate: " + error);
-        }
-
+        using var certificate = TestCertificate.Create("localhost");
+        certificate.WriteTo(pem.CertificatePath, pem.KeyPath);
         return pem;
     }
 

@@ -45,7 +45,7 @@ public sealed class StartupBannerTests
         using var certificate = SelfSignedPem.Create();
 
         await using var host = await SwitchboardProcess.StartAsync(
-            ["--urls", "https://127.0.0.1:0", "--Kestrel:Certificates:Default:Path", certificate.CertificatePath, "--Kestrel:Certificates:Default:KeyPath", certificate.KeyPath]);
+            ["--urls", "https://127.0.0.1:0", "--tls-cert", certificate.CertificatePath, "--tls-key", certificate.KeyPath]);
 
         await Retry.UntilAsync("the https address is printed", () => host.Output.Contains($"Open https://localhost:{host.Port}/ in a browser", StringComparison.Ordinal));
         Assert.Contains($"wss://localhost:{host.Port}/ws", host.Output, StringComparison.Ordinal);

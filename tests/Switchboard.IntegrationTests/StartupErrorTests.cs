@@ -48,7 +48,7 @@ public sealed class StartupErrorTests
         File.WriteAllText(certificate.CertificatePath, "not a certificate");
 
         var run = await SwitchboardProcess.RunAsync(
-            ["--urls", "https://127.0.0.1:0", "--Kestrel:Certificates:Default:Path", certificate.CertificatePath, "--Kestrel:Certificates:Default:KeyPath", certificate.KeyPath]);
+            ["--urls", "https://127.0.0.1:0", "--tls-cert", certificate.CertificatePath, "--tls-key", certificate.KeyPath]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("switchboard: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);

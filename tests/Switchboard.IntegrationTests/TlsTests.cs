@@ -30,6 +30,14 @@ public sealed class TlsTests : IDisposable
         await using var joiner = await ConnectAsync(server, certificate);
         await RelayFlowAsync(creator, joiner, "first");
         Assert.Equal(certificate.Thumbprint, await TestCertificate.ServedThumbprintAsync(server.Port));
+
+        // TLS connections take the HTTP pipeline, and the metrics say so.
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => certificate.Trusts(presented) };
+        using var http = new HttpClient(handler);
+        await Retry.UntilAsync(
+            "both wss connections count as pipeline connections",
+            async () => (await http.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/metrics"))).Contains("switchboard_connections{otel_scope_name=\"Switchboard\",transport=\"pipeline\"} 2", StringComparison.Ordinal),
+            TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
