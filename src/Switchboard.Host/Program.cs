@@ -13,7 +13,6 @@ builder.Services.AddHostedService<StartupBanner>();
 var app = builder.Build();
 
 app.UseSwitchboard();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseSwitchboardWebApp();
 
 app.Run();
