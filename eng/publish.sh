@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Switchboard as one self-contained executable per platform, the file an operator copies to a
 # server: artifacts/publish/<rid>/switchboard. The web app is embedded in it, no .NET needs to be
-# installed where it runs, and nothing else has to travel with it (appsettings.json is optional: every
-# setting has a built-in default, and --config or Switchboard__* variables override them).
+# installed where it runs, and nothing else has to travel with it (every Switchboard setting has a
+# built-in default; --config, Switchboard__* variables or an appsettings.json beside it override them).
 #
 #   eng/publish.sh                          # linux-x64 and linux-arm64, each in its default format
 #   eng/publish.sh linux-x64                # one platform
