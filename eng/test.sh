@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Publishing the Native AOT binary links with clang; the deploy tests run the real supervisord and
+# systemd-analyze.
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+command -v supervisord >/dev/null 2>&1 || missing+=(supervisor)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages the tests need: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

@@ -13,9 +13,11 @@ SocketEngine.PreferInlineCompletions();
 WebApplication? app = null;
 try
 {
-    // Content root is the app's own folder, so wwwroot and appsettings.json are found wherever it is started from.
+    // Content root is the app's own folder, so an appsettings.json beside the binary is found wherever it is started from
+    // (the web app is inside the binary).
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
+    builder.AddDefaultLogLevels();
     builder.AddSwitchboardCommandLine(command);
     builder.ConfigureListenPort();
     builder.WebHost.UseSwitchboardTransport();
@@ -26,8 +28,7 @@ try
 
     app.UseSwitchboardPathBase();
     app.UseSwitchboard();
-    app.UseDefaultFiles();
-    app.UseStaticFiles();
+    app.UseSwitchboardWebApp();
 
     await app.StartAsync();
 }

@@ -115,6 +115,18 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
     public static Task<SwitchboardProcess> StartWithDotnetRunAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
         StartAsync(Prepare(["run", "--project", "src/Switchboard.Host", "--no-build", "-c", Configuration, "--", .. arguments], environment), waitForPort: true);
 
+    /// <summary>
+    /// Runs a given executable (a published <c>switchboard</c>) with <paramref name="workingDirectory"/>
+    /// as its current directory, as an operator starts the copied file, and waits for its port line.
+    /// </summary>
+    public static Task<SwitchboardProcess> StartExecutableAsync(string executable, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null)
+    {
+        var start = Prepare(arguments, environment);
+        start.FileName = executable;
+        start.WorkingDirectory = workingDirectory;
+        return StartAsync(start, waitForPort: true);
+    }
+
     private static ProcessStartInfo Prepare(IEnumerable<string> arguments, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
