@@ -67,6 +67,8 @@ public class RelayRouteBenchmarks
     {
         public TransportKind Kind => TransportKind.Direct;
 
+        public System.Net.IPAddress? RemoteAddress => null;
+
         public int Write(ReadOnlySpan<byte> bytes) => bytes.Length;
 
         public void SetReceiving(bool receiving)

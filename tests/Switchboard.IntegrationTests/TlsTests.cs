@@ -117,13 +117,12 @@ public sealed class TlsTests : IDisposable
         Assert.Contains($"Switchboard:Tls:KeyPath: '{KeyPath}' does not hold the private key of the certificate in '{CertificatePath}'", server.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Started as an operator would: <c>--tls-cert</c> and <c>--tls-key</c> on the command line.</summary>
     private Task<SwitchboardProcess> StartAsync(string[] arguments, bool waitForPort = true) =>
         SwitchboardProcess.StartAsync(
-            arguments,
+            [.. arguments, "--tls-cert", CertificatePath, "--tls-key", KeyPath],
             new Dictionary<string, string>
             {
-                ["Switchboard__Tls__CertificatePath"] = CertificatePath,
-                ["Switchboard__Tls__KeyPath"] = KeyPath,
                 ["Switchboard__Tls__ReloadInterval"] = "00:00:00.200",
                 // The direct transport must hand a ClientHello to Kestrel at once, not when it gives up
                 // waiting for a plain request head: with this timeout every handshake would miss the test's.

@@ -360,6 +360,8 @@ public sealed class PeerConnectionTests
     {
         public TransportKind Kind => TransportKind.Direct;
 
+        public System.Net.IPAddress? RemoteAddress => null;
+
         /// <summary>Bytes the transport takes before it is full.</summary>
         public int Room { get; set; } = int.MaxValue;
 

@@ -23,10 +23,13 @@ internal sealed class UpgradeAdmission
     /// <summary>Seconds a refused client is asked to wait (<c>Retry-After</c>).</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>Whether any <c>X-Forwarded-For</c> is believed at all.</summary>
+    public bool TrustsProxies => _addresses.TrustsProxies;
+
     /// <summary>The address the client connects from; see <see cref="ClientAddressResolver"/>.</summary>
     public IPAddress? ClientAddress(IPAddress? peer, ReadOnlySpan<char> forwardedFor) => _addresses.Resolve(peer, forwardedFor);
 
-    /// <summary>Null to take the upgrade; otherwise why not.</summary>
+    /// <summary>Null to take the upgrade; otherwise why not. <paramref name="client"/> is the forwarded address when there is one (the direct path does not read the socket's peer unless it must).</summary>
     public UpgradeRefusal? Decide(string path, string? origin, IPAddress? client)
     {
         _ = path;

@@ -16,6 +16,9 @@ internal interface IPeerTransport
     /// <summary>Which way in this is, for metrics and logs.</summary>
     TransportKind Kind { get; }
 
+    /// <summary>The socket's peer; null once it is gone. Read only when needed (logs): the direct path keeps no copy.</summary>
+    System.Net.IPAddress? RemoteAddress { get; }
+
     /// <summary>
     /// Takes as much of <paramref name="bytes"/> as it can without waiting and returns how much; the caller
     /// may reuse the span as soon as this returns. Fewer than all means the transport is full: it calls

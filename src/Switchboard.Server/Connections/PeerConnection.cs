@@ -46,11 +46,13 @@ internal sealed partial class PeerConnection
     private long _startedAt;
     private int _closeReason;
 
-    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared, IPAddress? clientAddress)
+    private readonly IPAddress? _forwardedFor;
+
+    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared, IPAddress? forwardedFor)
     {
         _transport = transport;
         _shared = shared;
-        ClientAddress = clientAddress;
+        _forwardedFor = forwardedFor;
         Id = IdGenerator.NewId();
         IdUtf8 = Encoding.UTF8.GetBytes(Id);
         _lastHeard = shared.TimeProvider.GetTimestamp();
@@ -60,8 +62,8 @@ internal sealed partial class PeerConnection
 
     public byte[] IdUtf8 { get; }
 
-    /// <summary>Where the client connects from: the socket's peer, or the address a known proxy forwarded for.</summary>
-    public IPAddress? ClientAddress { get; }
+    /// <summary>Where the client connects from: the address a known proxy forwarded for, else the socket's peer.</summary>
+    public IPAddress? ClientAddress => _forwardedFor ?? _transport.RemoteAddress;
 
     /// <summary>How the client came in.</summary>
     public TransportKind TransportKind => _transport.Kind;
@@ -81,7 +83,10 @@ internal sealed partial class PeerConnection
         _startedAt = _shared.TimeProvider.GetTimestamp();
         _shared.Connections.Add(this);
         _shared.Metrics.CountHandshake(HandshakeResult.Accepted);
-        Log.Connected(_shared.Logger, Id, ClientAddress, _transport.Kind);
+        if (_shared.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            Log.Connected(_shared.Logger, Id, ClientAddress, _transport.Kind);
+        }
     }
 
     /// <summary>Sends a message this caller owns and no one else will send.</summary>
@@ -190,7 +195,10 @@ internal sealed partial class PeerConnection
 
         var reason = (CloseReason)Volatile.Read(ref _closeReason);
         _shared.Metrics.CountClose(reason);
-        Log.Disconnected(_shared.Logger, Id, CloseReasons.Name(reason), _shared.TimeProvider.GetElapsedTime(_startedAt), ClientAddress);
+        if (_shared.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            Log.Disconnected(_shared.Logger, Id, CloseReasons.Name(reason), _shared.TimeProvider.GetElapsedTime(_startedAt), ClientAddress);
+        }
     }
 
     /// <summary>

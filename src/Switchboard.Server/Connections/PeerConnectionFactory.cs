@@ -56,5 +56,7 @@ internal sealed class PeerConnectionFactory
     public int OpenConnections => Connections.Count;
 
     /// <summary>A connection over <paramref name="transport"/>; the transport starts it once it can deliver its events.</summary>
-    public PeerConnection Create(IPeerTransport transport, IPAddress? clientAddress) => new(transport, this, clientAddress);
+    /// <param name="transport">What carries the connection's bytes.</param>
+    /// <param name="forwardedFor">The client's address when a known proxy forwarded it; null when it is the socket's peer.</param>
+    public PeerConnection Create(IPeerTransport transport, IPAddress? forwardedFor) => new(transport, this, forwardedFor);
 }

@@ -22,6 +22,8 @@ internal sealed class PipelineTransport : IPeerTransport
 {
     public TransportKind Kind => TransportKind.Pipeline;
 
+    public System.Net.IPAddress? RemoteAddress { get; }
+
     private readonly Stream _stream;
     private readonly HttpContext _context;
     private readonly CancellationTokenSource _end = new();
@@ -42,6 +44,7 @@ internal sealed class PipelineTransport : IPeerTransport
     {
         _stream = stream;
         _context = context;
+        RemoteAddress = context.Connection.RemoteIpAddress;
     }
 
     /// <summary>Runs the connection until it ends; never throws for anything the client does.</summary>

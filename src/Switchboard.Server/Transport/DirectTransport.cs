@@ -21,6 +21,21 @@ internal sealed class DirectTransport : IPeerTransport, IEpollTarget, IEpollTurn
 {
     public TransportKind Kind => TransportKind.Direct;
 
+    public System.Net.IPAddress? RemoteAddress
+    {
+        get
+        {
+            try
+            {
+                return (_socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                return null;
+            }
+        }
+    }
+
     private const uint ReadEvents = EpollInterop.In | EpollInterop.ReadHangUp;
     private const uint EndEvents = EpollInterop.HangUp | EpollInterop.Error;
 

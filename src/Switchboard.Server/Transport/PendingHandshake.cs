@@ -91,8 +91,11 @@ internal sealed class PendingHandshake : IEpollTarget
         // The head was only peeked: take exactly it, leaving any frames sent right after it in place.
         var taken = _socket.Receive(buffer.AsSpan(0, request.HeadLength), SocketFlags.None, out var error);
         var factory = _listener.Factory;
-        var client = factory.Admission.ClientAddress((_socket.RemoteEndPoint as IPEndPoint)?.Address, request.ForwardedFor);
-        if (factory.Admission.Decide(request.Path, request.Origin, client) is { } refusal)
+        // Only a forwarded header needs the peer's address now; otherwise it is read when something asks (a log line).
+        var forwardedFor = request.ForwardedFor is not null && factory.Admission.TrustsProxies
+            ? factory.Admission.ClientAddress((_socket.RemoteEndPoint as IPEndPoint)?.Address, request.ForwardedFor)
+            : null;
+        if (factory.Admission.Decide(request.Path, request.Origin, forwardedFor) is { } refusal)
         {
             factory.Metrics.CountHandshake(refusal.Result);
             _socket.Send(HttpRefusal.Format(refusal), SocketFlags.None, out _);
@@ -113,7 +116,7 @@ internal sealed class PendingHandshake : IEpollTarget
         }
 
         var transport = new DirectTransport(_socket, registration);
-        transport.Start(factory.Create(transport, client));
+        transport.Start(factory.Create(transport, forwardedFor));
     }
 
     private void OnTimeout()
