@@ -10,14 +10,16 @@ namespace Switchboard.IntegrationTests;
 [SupportedOSPlatform("linux")]
 public sealed partial class PublishTests(PublishedBinary published)
 {
-    [Fact]
-    public async Task PublishedBinary_CopiedAloneAndStartedElsewhere_ServesWebAppAndTutorialFlow()
+    [Theory]
+    [InlineData("aot")]
+    [InlineData("single-file")]
+    public async Task PublishedBinary_CopiedAloneAndStartedElsewhere_ServesWebAppAndTutorialFlow(string format)
     {
         // Only the one file travels: no wwwroot, no appsettings.json, no .NET beside it.
         var install = published.NewFolder("install");
         var binary = Path.Combine(install, "switchboard");
-        File.Copy(published.Executable, binary);
-        File.SetUnixFileMode(binary, File.GetUnixFileMode(published.Executable));
+        File.Copy(published.ExecutableOf(format), binary);
+        File.SetUnixFileMode(binary, File.GetUnixFileMode(published.ExecutableOf(format)));
         Assert.Equal(["switchboard"], Directory.GetFileSystemEntries(install).Select(Path.GetFileName));
         var elsewhere = published.NewFolder("cwd");
 
