@@ -41,7 +41,7 @@ internal sealed partial class StartupBanner(
         var settings = options.Value;
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var endpoints = addresses.Select(ReachableAddresses.Parse).OfType<ReachableAddresses.Endpoint>().ToList();
-        var pathBase = configuration["Switchboard:PathBase"] ?? string.Empty;
+        var pathBase = settings.PathBase;
         var publicUrl = configuration["Switchboard:PublicUrl"];
         var signalingPath = settings.Paths.Count > 0 ? settings.Paths[0] : "/ws";
 
@@ -64,6 +64,11 @@ internal sealed partial class StartupBanner(
         if (beyondLoopback.Count > 0 && settings.IceServers.Count == 0)
         {
             Log.NoIceServers(logger);
+        }
+
+        if (!string.IsNullOrEmpty(configuration["Switchboard:Tls:CertificatePath"]) && endpoints.Count > 0 && endpoints.All(e => !e.IsTls))
+        {
+            Log.TlsUnused(logger);
         }
 
         if (string.IsNullOrEmpty(publicUrl) && beyondLoopback.Any(e => !e.IsTls))
@@ -105,7 +110,7 @@ internal sealed partial class StartupBanner(
     private string Settings(SwitchboardOptions o, string pathBase, string? publicUrl)
     {
         string Or(string? value, string otherwise) => string.IsNullOrEmpty(value) ? otherwise : value;
-        var proxies = configuration.GetSection("Switchboard:KnownProxies").GetChildren().Select(c => c.Value).ToList();
+        var proxies = o.KnownProxies;
         var iceServers = o.IceServers.SelectMany(s => s.Urls).ToList();
         return string.Join(", ",
             $"PublicUrl={Or(publicUrl, "none")}",
@@ -115,19 +120,19 @@ internal sealed partial class StartupBanner(
             // Only the URLs: a TURN server's user name and credential are secrets.
             $"IceServers={(iceServers.Count > 0 ? string.Join(' ', iceServers) : "none")}",
             $"KnownProxies={(proxies.Count > 0 ? string.Join(' ', proxies) : "none")}",
-            $"Metrics={Metrics()}",
-            $"Admin={(string.IsNullOrEmpty(configuration["Switchboard:Admin:Token"]) ? "off" : "on (token set)")}",
-            $"DrainTimeout={Or(configuration["Switchboard:DrainTimeout"], "00:00:10")}");
+            $"Metrics={Metrics(o.Metrics)}",
+            $"Admin={(string.IsNullOrEmpty(o.Admin.Token) ? "off" : "on (token set)")}",
+            $"DrainTimeout={o.DrainTimeout:c}");
     }
 
-    private string Metrics()
+    private static string Metrics(MetricsOptions metrics)
     {
-        if (string.Equals(configuration["Switchboard:Metrics:Enabled"], "false", StringComparison.OrdinalIgnoreCase))
+        if (!metrics.Enabled)
         {
             return "off";
         }
 
-        var urls = configuration.GetSection("Switchboard:Metrics:Urls").GetChildren().Select(c => c.Value).ToList();
+        var urls = metrics.Urls;
         return urls.Count > 0 ? string.Join(' ', urls) : "/metrics on the listening endpoints";
     }
 
@@ -147,6 +152,9 @@ internal sealed partial class StartupBanner(
 
         [LoggerMessage(5, LogLevel.Information, "Browsers give the camera only to https:// pages and http://localhost: for calls from other machines serve TLS (--tls-cert and --tls-key) or put a TLS proxy in front and set --public-url", EventName = "CameraNeedsHttps")]
         public static partial void CameraNeedsHttps(ILogger logger);
+
+        [LoggerMessage(7, LogLevel.Warning, "A TLS certificate is configured (Switchboard:Tls) but no endpoint serves https: with --urls, give an https:// URL (or use --port, which serves TLS when a certificate is set)", EventName = "TlsUnused")]
+        public static partial void TlsUnused(ILogger logger);
 
         [LoggerMessage(6, LogLevel.Warning, "{Setting} is {Value}, which means {Meaning}", EventName = "ImplausibleValue")]
         public static partial void ImplausibleValue(ILogger logger, string setting, string value, string meaning);

@@ -53,6 +53,17 @@ public sealed class StartupBannerTests
     }
 
     [Fact]
+    public async Task TlsCertificateWithOnlyHttpUrls_WarnsThatNothingServesHttps()
+    {
+        using var certificate = SelfSignedPem.Create();
+
+        await using var host = await SwitchboardProcess.StartAsync(
+            ["--urls", "http://127.0.0.1:0", "--tls-cert", certificate.CertificatePath, "--tls-key", certificate.KeyPath]);
+
+        await Retry.UntilAsync("the warning is printed", () => host.Output.Contains("no endpoint serves https", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AllInterfacesWithoutIceServers_WarnsThatCallsAcrossTheInternetFail()
     {
         await using var host = await SwitchboardProcess.StartAsync(["--port", "0"]);
