@@ -48,6 +48,7 @@ public sealed class DashboardTests(BrowserFixture browser, ITestOutputHelper out
         await clients[2].CloseAsync();
         await Expect(page.Locator("#connections")).ToHaveTextAsync("2");
         await Expect(page.Locator("#closes")).ToContainTextAsync("client1");
+        await Expect(page.Locator("#legend-closes")).ToContainTextAsync("client");
 
         foreach (var client in clients)
         {

@@ -5,12 +5,43 @@ const HISTORY = 120;
 const storageKey = 'switchboard.adminToken';
 const $ = (id) => document.getElementById(id);
 
-const series = { connections: [], rooms: [], received: [], relayed: [], errors: [], closes: [] };
+const series = { connections: [], rooms: [], received: [], relayed: [] };
+// Per error code and per close reason: one line each, once it has ever been non-zero.
+const byKey = { errors: new Map(), closes: new Map() };
+const palette = ['#b00020', '#805ad5', '#dd6b20', '#2b6cb0', '#2f855a', '#d53f8c', '#718096', '#b7791f', '#319795', '#1a202c'];
 let previous = null;
 let timer = null;
 
-function sum(counts) {
-  return Object.values(counts).reduce((a, b) => a + b, 0);
+function pushKeyed(group, rates) {
+  const lines = byKey[group];
+  for (const [key, rate] of Object.entries(rates)) {
+    if (!lines.has(key) && rate === 0) {
+      continue;
+    }
+
+    if (!lines.has(key)) {
+      lines.set(key, new Array(Math.max(0, series.received.length - 1)).fill(0));
+    }
+
+    const values = lines.get(key);
+    values.push(rate);
+    if (values.length > HISTORY) {
+      values.shift();
+    }
+  }
+}
+
+function keyedLines(group) {
+  return [...byKey[group].entries()].map(([key, values], i) => ({ key, values, color: palette[i % palette.length] }));
+}
+
+function legend(id, lines) {
+  $(id).replaceChildren(...lines.map((line) => {
+    const item = document.createElement('span');
+    item.style.setProperty('--color', line.color);
+    item.textContent = line.key;
+    return item;
+  }));
 }
 
 function push(name, value) {
@@ -76,14 +107,20 @@ function show(stats, seconds) {
     $('relayed-rate').textContent = relayed.toFixed(1);
     push('received', received);
     push('relayed', relayed);
-    push('errors', rate(sum(stats.errors), sum(previous.errors)));
-    push('closes', rate(sum(stats.closes), sum(previous.closes)));
+    const rates = (now, before) => Object.fromEntries(Object.entries(now).map(([key, value]) => [key, rate(value, before[key] ?? 0)]));
+    pushKeyed('errors', rates(stats.errors, previous.errors));
+    pushKeyed('closes', rates(stats.closes, previous.closes));
   }
 
   draw('chart-connections', [{ values: series.connections, color: '#2b6cb0' }]);
   draw('chart-rooms', [{ values: series.rooms, color: '#2f855a' }]);
   draw('chart-messages', [{ values: series.received, color: '#2b6cb0' }, { values: series.relayed, color: '#dd6b20' }]);
-  draw('chart-problems', [{ values: series.errors, color: '#b00020' }, { values: series.closes, color: '#805ad5' }]);
+  const errorLines = keyedLines('errors');
+  const closeLines = keyedLines('closes');
+  draw('chart-errors', errorLines);
+  draw('chart-closes', closeLines);
+  legend('legend-errors', errorLines);
+  legend('legend-closes', closeLines);
   fillTable('errors', stats.errors);
   fillTable('closes', stats.closes);
   fillTable('handshakes', stats.handshakes);
