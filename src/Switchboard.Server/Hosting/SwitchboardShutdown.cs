@@ -39,10 +39,9 @@ internal sealed partial class SwitchboardShutdown : IHostedLifecycleService
         var started = _time.GetTimestamp();
         var open = _connections.Count;
         Log.Draining(_logger, open, _options.DrainTimeout);
+        _connections.CloseAll(CloseCodes.ServiceRestart, "server restarting");
         while (_connections.Count > 0 && _time.GetElapsedTime(started) < _options.DrainTimeout && !cancellationToken.IsCancellationRequested)
         {
-            // Again on every round: a connection whose handshake was finishing as the drain began is told too.
-            _connections.CloseAll(CloseCodes.ServiceRestart, "server restarting");
             try
             {
                 await Task.Delay(_pollInterval, _time, cancellationToken).ConfigureAwait(false);
@@ -51,6 +50,9 @@ internal sealed partial class SwitchboardShutdown : IHostedLifecycleService
             {
                 break;
             }
+
+            // Again on every round: a connection whose handshake was finishing as the drain began is told too.
+            _connections.CloseAll(CloseCodes.ServiceRestart, "server restarting");
         }
 
         var left = _connections.Count;
