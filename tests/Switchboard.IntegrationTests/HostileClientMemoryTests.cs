@@ -67,6 +67,9 @@ public abstract class HostileClientMemoryTests(WayIn wayIn, ITestOutputHelper ou
     /// </summary>
     private const long PausedPipelineKilobytes = 192;
 
+    /// <summary>What a direct connection whose input waits for its turn may hold: the rest of one read.</summary>
+    private const long WaitingTurnKilobytes = 64;
+
     private long CommittedKilobytesPerHeldConnection => wayIn == WayIn.Direct ? KilobytesPerHeldConnection : 64;
 
     /// <summary>The largest payload a ping may carry (RFC 6455 §5.5): the most pong per byte sent.</summary>
@@ -144,13 +147,19 @@ public abstract class HostileClientMemoryTests(WayIn wayIn, ITestOutputHelper ou
         // Switchboard caps at 64 kB per connection (KestrelBufferLimits) instead of Kestrel's 1 MiB.
         const int Clients = 200;
         var flood = TimeSpan.FromSeconds(4);
-        var perClient = wayIn == WayIn.Direct ? KilobytesPerHeldConnection : KilobytesPerHeldConnection + PausedPipelineKilobytes;
+        // A direct connection parks the rest of its last read while it waits for its turn (up to 64 kB, from
+        // the partial-message budget); a pipeline one parks Kestrel's buffers besides.
+        var perClient = wayIn == WayIn.Direct ? KilobytesPerHeldConnection + WaitingTurnKilobytes : KilobytesPerHeldConnection + PausedPipelineKilobytes;
 
         // Through the pipeline every read goes through Kestrel's streams, which allocate: with 200 clients
         // flooding, the GC's allocation budget adds up to 40-60 MB resident (measured), and commits well
         // ahead of it. Kestrel's own default (1 MiB parked per connection not read from, 200 MB here) would
         // still break both bounds.
-        var slack = wayIn == WayIn.Direct ? SlackKilobytes : 3 * SlackKilobytes;
+        // On the direct path the flood usually moves resident memory by 13-23 MB; once in a few full suite
+        // runs (a cold server while other test classes ran beside it) the GC let 63 MB of garbage build up
+        // before collecting. Twice the slack is still far below what the server before issue 9
+        // let this flood hold: up to 200 queues of pongs of 1 MiB each.
+        var slack = wayIn == WayIn.Direct ? 2 * SlackKilobytes : 3 * SlackKilobytes;
         var allowedGrowth = (perClient * Clients) + slack;
         var committedGrowth = wayIn == WayIn.Direct ? allowedGrowth : (512 * Clients) + slack;
 
