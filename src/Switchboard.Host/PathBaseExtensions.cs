@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Server;
+
 namespace Switchboard.Host;
 
 internal static class PathBaseExtensions
 {
-    public const string ConfigurationKey = "Switchboard:PathBase";
-
     // Operator endpoints stay at the root as well: a local health check (supervisord, a container's
     // HEALTHCHECK, a load balancer talking to the backend directly) or a scraper should not need to know
     // where a proxy mounts the app.
@@ -18,7 +19,10 @@ internal static class PathBaseExtensions
     /// </summary>
     public static WebApplication UseSwitchboardPathBase(this WebApplication app)
     {
-        var pathBase = Parse(app.Configuration[ConfigurationKey]);
+        // SwitchboardOptions holds the setting and its rule (SwitchboardOptionsValidator): reading it here
+        // validates it, so a bad value stops the start with the validator's one line.
+        var configured = app.Services.GetRequiredService<IOptions<SwitchboardOptions>>().Value.PathBase.Trim().TrimEnd('/');
+        var pathBase = configured.Length == 0 ? PathString.Empty : new PathString(configured);
         if (!pathBase.HasValue)
         {
             return app;
@@ -40,23 +44,5 @@ internal static class PathBaseExtensions
         // here makes endpoints match the path with the base taken off.
         app.UseRouting();
         return app;
-    }
-
-    /// <summary>"/switchboard", from "/switchboard" or "/switchboard/"; empty for none.</summary>
-    internal static PathString Parse(string? text)
-    {
-        var trimmed = (text ?? string.Empty).Trim().TrimEnd('/');
-        if (trimmed.Length == 0)
-        {
-            return PathString.Empty;
-        }
-
-        if (!trimmed.StartsWith('/') || trimmed.Contains('?', StringComparison.Ordinal) || trimmed.Contains('#', StringComparison.Ordinal)
-            || trimmed.Contains("//", StringComparison.Ordinal) || trimmed.Contains('\\', StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"{ConfigurationKey} must be a path that starts with '/', such as /switchboard (was '{text}').");
-        }
-
-        return new PathString(trimmed);
     }
 }

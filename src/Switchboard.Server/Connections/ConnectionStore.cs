@@ -21,7 +21,7 @@ internal sealed class ConnectionStore
     private int _direct;
     private int _pipeline;
 
-    public int Count => _shards.Sum(s => s.Count);
+    public int Count => Volatile.Read(ref _direct) + Volatile.Read(ref _pipeline);
 
     /// <summary>Open connections by the way they came in (a new connection counts from its first event).</summary>
     public (int Direct, int Pipeline) CountByTransport() => (Volatile.Read(ref _direct), Volatile.Read(ref _pipeline));
