@@ -29,6 +29,17 @@ public sealed class HandshakeParserTests
         Assert.Equal("dGhlIHNhbXBsZSBub25jZQ==", request.Key);
         Assert.Equal("http://example.test", request.Origin);
         Assert.Equal(Valid.Length, request.HeadLength);
+        Assert.Equal("127.0.0.1:8080", request.Host);
+        Assert.Equal(string.Empty, request.Query);
+    }
+
+    [Fact]
+    public void TryParse_QueryString_IsSurfacedWithoutThePath()
+    {
+        Assert.Equal(HandshakeParseResult.Upgrade, Parse(Valid.Replace("GET /ws ", "GET /ws?access_token=a.b.c&x=1 ", StringComparison.Ordinal), out var request));
+
+        Assert.Equal("/ws", request.Path);
+        Assert.Equal("?access_token=a.b.c&x=1", request.Query);
     }
 
     [Fact]

@@ -37,6 +37,12 @@ internal enum CloseReason : byte
     /// <summary>The server is restarting or stopping (1012).</summary>
     Shutdown,
 
+    /// <summary>The client kept sending far above its message limit (1008).</summary>
+    RateLimited,
+
+    /// <summary>The client's token was missing, invalid or expired (1008).</summary>
+    Unauthorized,
+
     /// <summary>A failure inside the server (1011).</summary>
     InternalError,
 }

@@ -9,7 +9,7 @@ internal static class CloseReasons
     public const int Count = (int)CloseReason.InternalError + 1;
 
     private static readonly string[] _names =
-        ["client-gone", "client", "client-gone", "keepalive", "slow-consumer", "too-big", "protocol", "policy", "server-busy", "shutdown", "internal-error"];
+        ["client-gone", "client", "client-gone", "keepalive", "slow-consumer", "too-big", "protocol", "policy", "server-busy", "shutdown", "rate-limited", "unauthorized", "internal-error"];
 
     public static string Name(CloseReason reason) => _names[(int)reason];
 

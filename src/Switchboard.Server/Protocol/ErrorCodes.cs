@@ -11,8 +11,14 @@ internal static class ErrorCodes
     public const string PeerNotFound = "peer-not-found";
     public const string TooManyRooms = "too-many-rooms";
 
+    /// <summary>Over a limit: the message was refused; the error says after how long (<c>retryAfterMs</c>) to try again.</summary>
+    public const string RateLimited = "rate-limited";
+
+    /// <summary>Authentication is required and the token was missing, expired, badly signed or does not allow this; the connection is closed with 1008.</summary>
+    public const string Unauthorized = "unauthorized";
+
     /// <summary>Every code, in a fixed order: <c>switchboard_errors_total</c> counts by index into it.</summary>
-    public static readonly string[] All = [BadJson, BadMessage, RoomNotFound, RoomFull, NotInRoom, PeerNotFound, TooManyRooms];
+    public static readonly string[] All = [BadJson, BadMessage, RoomNotFound, RoomFull, NotInRoom, PeerNotFound, TooManyRooms, RateLimited, Unauthorized];
 
     /// <summary>Where <paramref name="code"/> is in <see cref="All"/>.</summary>
     public static int IndexOf(string code) => Array.IndexOf(All, code);

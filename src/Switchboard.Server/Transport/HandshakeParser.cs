@@ -34,7 +34,7 @@ internal static class HandshakeParser
 
         var head = data[..(headEnd + 2)];
         var lineEnd = head.IndexOf("\r\n"u8);
-        if (!TryParseRequestLine(head[..lineEnd], paths, out var path))
+        if (!TryParseRequestLine(head[..lineEnd], paths, out var path, out var query))
         {
             return HandshakeParseResult.NotOurs;
         }
@@ -42,6 +42,7 @@ internal static class HandshakeParser
         string? key = null;
         string? origin = null;
         string? forwardedFor = null;
+        var hostValue = string.Empty;
         bool host = false, upgrade = false, connection = false, version = false;
         var headers = 0;
         var rest = head[(lineEnd + 2)..];
@@ -63,6 +64,7 @@ internal static class HandshakeParser
                 }
 
                 host = true;
+                hostValue = Encoding.ASCII.GetString(value);
             }
             else if (Is(name, "upgrade"u8))
             {
@@ -116,7 +118,7 @@ internal static class HandshakeParser
             return HandshakeParseResult.NotOurs;
         }
 
-        request = new HandshakeRequest(headEnd + 4, path, key, origin, forwardedFor);
+        request = new HandshakeRequest(headEnd + 4, path, key, origin, forwardedFor, hostValue, query);
         return HandshakeParseResult.Upgrade;
     }
 
@@ -127,17 +129,18 @@ internal static class HandshakeParser
         return data[..length].SequenceEqual(prefix[..length]);
     }
 
-    private static bool TryParseRequestLine(ReadOnlySpan<byte> line, IReadOnlyList<string> paths, out string path)
+    private static bool TryParseRequestLine(ReadOnlySpan<byte> line, IReadOnlyList<string> paths, out string path, out string query)
     {
         path = string.Empty;
+        query = string.Empty;
         if (!line.StartsWith("GET "u8) || !line.EndsWith(" HTTP/1.1"u8))
         {
             return false;
         }
 
         var target = line[4..^9];
-        var query = target.IndexOf((byte)'?');
-        var pathBytes = query >= 0 ? target[..query] : target;
+        var queryStart = target.IndexOf((byte)'?');
+        var pathBytes = queryStart >= 0 ? target[..queryStart] : target;
         foreach (var b in target)
         {
             // Origin-form only, visible ASCII: no spaces, no control bytes, no absolute URIs.
@@ -152,6 +155,7 @@ internal static class HandshakeParser
             if (Encoding.ASCII.GetByteCount(candidate) == pathBytes.Length && Ascii.Equals(pathBytes, candidate))
             {
                 path = candidate;
+                query = queryStart >= 0 ? Encoding.ASCII.GetString(target[queryStart..]) : string.Empty;
                 return true;
             }
         }

@@ -3,5 +3,6 @@ namespace Switchboard.Server.Transport;
 /// <summary>
 /// What a WebSocket opening handshake asked for, read straight from the socket. <c>ForwardedFor</c> holds every
 /// <c>X-Forwarded-For</c> value, joined with commas in order; it is believed only from a known proxy.
+/// <c>Host</c> is the Host header as sent; <c>Query</c> the request target after the path, with its <c>?</c> (empty when there is none).
 /// </summary>
-internal readonly record struct HandshakeRequest(int HeadLength, string Path, string Key, string? Origin, string? ForwardedFor = null);
+internal readonly record struct HandshakeRequest(int HeadLength, string Path, string Key, string? Origin, string? ForwardedFor = null, string Host = "", string Query = "");
