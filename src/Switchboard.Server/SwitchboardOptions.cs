@@ -110,6 +110,25 @@ public sealed class SwitchboardOptions
     /// </summary>
     public IList<string> KnownProxies { get; set; } = [];
 
+    /// <summary>
+    /// Origins of pages, besides the server's own, that may open a WebSocket to it, as
+    /// <c>https://app.example.com</c> (a port when it is not the scheme's default); <c>*</c> allows any page.
+    /// The server's own origin (an Origin whose host and port are the request's Host) always may. Any other
+    /// upgrade that carries an Origin gets 403. Default none: only the web app the server itself serves, so a
+    /// page elsewhere cannot use its visitors' browsers against this server (cross-site WebSocket hijacking).
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Refuse (403) upgrades that carry no Origin. Browsers always send one on a WebSocket; command-line
+    /// clients, bots and native apps usually do not. Default false: those clients keep working, and a page
+    /// in a browser still cannot get past <see cref="AllowedOrigins"/>.
+    /// </summary>
+    public bool RequireOrigin { get; set; }
+
+    /// <summary>How many connections the server takes, from whom and how fast (<c>Switchboard:ConnectionLimits</c>).</summary>
+    public Admission.ConnectionLimitOptions ConnectionLimits { get; set; } = new();
+
     /// <summary>The Prometheus endpoint (<c>/metrics</c>).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 

@@ -67,6 +67,9 @@ internal sealed class ClientAddressResolver
         return client;
     }
 
+    /// <summary>Whether <paramref name="address"/> is one of the known proxies.</summary>
+    public bool IsKnownProxy(IPAddress address) => _proxies.Length > 0 && IsProxy(address);
+
     private bool IsProxy(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

@@ -48,11 +48,15 @@ internal sealed partial class PeerConnection
 
     private readonly IPAddress? _forwardedFor;
 
-    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared, IPAddress? forwardedFor)
+    /// <summary>This connection's share of the connection limits, given back once when it ends (null: given back, or never counted).</summary>
+    private Admission.AddressCount? _admitted;
+
+    public PeerConnection(IPeerTransport transport, PeerConnectionFactory shared, IPAddress? forwardedFor, Admission.AddressCount? admitted = null)
     {
         _transport = transport;
         _shared = shared;
         _forwardedFor = forwardedFor;
+        _admitted = admitted;
         Id = IdGenerator.NewId();
         IdUtf8 = Encoding.UTF8.GetBytes(Id);
         _lastHeard = shared.TimeProvider.GetTimestamp();
@@ -191,6 +195,10 @@ internal sealed partial class PeerConnection
             // Whatever the rooms made of it, the connection is gone and its buffers go back.
             _shared.Connections.Remove(this);
             ReleaseReceiveBuffers();
+            if (Interlocked.Exchange(ref _admitted, null) is { } admitted)
+            {
+                _shared.Admission.Release(admitted);
+            }
         }
 
         var reason = (CloseReason)Volatile.Read(ref _closeReason);

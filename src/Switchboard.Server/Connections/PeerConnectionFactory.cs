@@ -51,12 +51,13 @@ internal sealed class PeerConnectionFactory
     public SwitchboardMetrics Metrics { get; }
 
     /// <summary>Decides which upgrades are taken, for both ways in.</summary>
-    public UpgradeAdmission Admission { get; } = new(new ClientAddressResolver([]), new SwitchboardDrain());
+    public UpgradeAdmission Admission { get; } = UpgradeAdmission.Open();
 
     public int OpenConnections => Connections.Count;
 
     /// <summary>A connection over <paramref name="transport"/>; the transport starts it once it can deliver its events.</summary>
     /// <param name="transport">What carries the connection's bytes.</param>
     /// <param name="forwardedFor">The client's address when a known proxy forwarded it; null when it is the socket's peer.</param>
-    public PeerConnection Create(IPeerTransport transport, IPAddress? forwardedFor) => new(transport, this, forwardedFor);
+    /// <param name="admitted">What <see cref="UpgradeAdmission.Decide"/> admitted it with, given back when it ends; null when it was not counted.</param>
+    public PeerConnection Create(IPeerTransport transport, IPAddress? forwardedFor, AddressCount? admitted = null) => new(transport, this, forwardedFor, admitted);
 }

@@ -17,4 +17,19 @@ internal enum HandshakeResult
 
     /// <summary>The client went away while the upgrade was being answered.</summary>
     Failed,
+
+    /// <summary>Refused: an Origin that is neither the server's own nor allowed, or none where one is required (403).</summary>
+    ForbiddenOrigin,
+
+    /// <summary>Refused: the client's address holds <c>ConnectionLimits:PerAddress</c> connections (503).</summary>
+    AddressLimit,
+
+    /// <summary>Refused: the client's address opens new connections faster than <c>ConnectionLimits:NewPerSecond</c> allows (503).</summary>
+    AddressRate,
+
+    /// <summary>Refused: the server holds <c>ConnectionLimits:MaxConnections</c> connections (503).</summary>
+    ServerFull,
+
+    /// <summary>Closed unread: too many connections were still to send their request head (<c>ConnectionLimits:MaxPendingHandshakes</c>, or per address).</summary>
+    PendingLimit,
 }

@@ -73,11 +73,15 @@ internal sealed partial class SwitchboardMiddleware
         }
 
         var client = _factory.Admission.ClientAddress(context.Connection.RemoteIpAddress, ForwardedFor(context.Request));
-        if (_factory.Admission.Decide(context.Request.Path.Value ?? "/", context.Request.Headers.Origin.Count == 1 ? context.Request.Headers.Origin[0] : null, client) is { } refusal)
+        if (_factory.Admission.Decide(context.Request.Path.Value ?? "/", Origin(context.Request), context.Request.Host.Value ?? string.Empty, client, out var admitted) is { } refusal)
         {
             _factory.Metrics.CountHandshake(refusal.Result);
             Log.UpgradeRefused(_logger, refusal.Reason);
-            context.Response.Headers.RetryAfter = UpgradeAdmission.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (refusal.RetryAfterSeconds > 0)
+            {
+                context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             await RefuseAsync(context, refusal.Status, Encoding.UTF8.GetBytes(refusal.Reason + "\n"));
             return;
         }
@@ -100,13 +104,30 @@ internal sealed partial class SwitchboardMiddleware
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
         {
+            // No connection was made to give the admitted share back when it ends.
+            _factory.Admission.Release(admitted!);
             _factory.Metrics.CountHandshake(HandshakeResult.Failed);
             Log.UpgradeFailed(_logger, ex.Message);
             return;
         }
 
         var transport = new PipelineTransport(stream, context);
-        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client));
+        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client, admitted));
+    }
+
+    /// <summary>
+    /// The Origin header, null when there is none. Two of them are joined into one value that is no origin, so
+    /// the policy refuses it (the direct path's parser leaves such a request to this pipeline).
+    /// </summary>
+    private static string? Origin(HttpRequest request)
+    {
+        var values = request.Headers.Origin;
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => values.ToString(),
+        };
     }
 
     /// <summary>Every <c>X-Forwarded-For</c> value joined in order, as the direct path's parser reads them.</summary>

@@ -31,6 +31,7 @@ public static class SwitchboardServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardOptions>, SwitchboardOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardOptions>, AdmissionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelBufferLimits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, KestrelBufferLimits>());
@@ -41,6 +42,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<SwitchboardMetrics>();
         services.TryAddSingleton<SwitchboardDrain>();
         services.TryAddSingleton(sp => new ClientAddressResolver(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value.KnownProxies));
+        services.TryAddSingleton(sp => new ConnectionLimits(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value.ConnectionLimits, DescriptorLimit.Soft()));
         services.TryAddSingleton<UpgradeAdmission>();
         services.TryAddSingleton<ReceiveBufferBudget>();
         services.TryAddSingleton<SendBacklogBudget>();

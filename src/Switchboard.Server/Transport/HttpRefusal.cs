@@ -17,8 +17,10 @@ internal static class HttpRefusal
             503 => "Service Unavailable",
             _ => "Bad Request",
         };
+        // Only a refusal that waiting can cure asks the client to wait (not 403).
+        var retryAfter = refusal.RetryAfterSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"Retry-After: {refusal.RetryAfterSeconds}\r\n") : string.Empty;
         return Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {refusal.Status} {phrase}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nRetry-After: {UpgradeAdmission.RetryAfterSeconds}\r\nConnection: close\r\n\r\n{body}"));
+            $"HTTP/1.1 {refusal.Status} {phrase}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n{retryAfter}Connection: close\r\n\r\n{body}"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Switchboard.Server.Admission;
 using Switchboard.Server.Transport.Epoll;
 
 namespace Switchboard.Server.Transport;
@@ -17,14 +18,19 @@ internal sealed class PendingHandshake : IEpollTarget
 
     private readonly Socket _socket;
     private readonly SwitchboardConnectionListener _listener;
+    private readonly AddressCount _pending;
     private EpollRegistration? _registration;
     private ITimer? _timeout;
     private int _decided;
 
-    public PendingHandshake(Socket socket, SwitchboardConnectionListener listener)
+    /// <param name="socket">The accepted connection.</param>
+    /// <param name="listener">Where it came from.</param>
+    /// <param name="pending">Its place among the handshakes in progress (<see cref="ConnectionLimits.TryStartPending"/>), given back when it is decided.</param>
+    public PendingHandshake(Socket socket, SwitchboardConnectionListener listener, AddressCount pending)
     {
         _socket = socket;
         _listener = listener;
+        _pending = pending;
     }
 
     public void Start(EpollEngine engine, TimeProvider timeProvider, TimeSpan timeout)
@@ -91,11 +97,12 @@ internal sealed class PendingHandshake : IEpollTarget
         // The head was only peeked: take exactly it, leaving any frames sent right after it in place.
         var taken = _socket.Receive(buffer.AsSpan(0, request.HeadLength), SocketFlags.None, out var error);
         var factory = _listener.Factory;
-        // Only a forwarded header needs the peer's address now; otherwise it is read when something asks (a log line).
-        var forwardedFor = request.ForwardedFor is not null && factory.Admission.TrustsProxies
-            ? factory.Admission.ClientAddress((_socket.RemoteEndPoint as IPEndPoint)?.Address, request.ForwardedFor)
-            : null;
-        if (factory.Admission.Decide(request.Path, request.Origin, forwardedFor) is { } refusal)
+        // The accepted socket already knows its peer (accept returned it), so reading it allocates nothing.
+        var peer = (_socket.RemoteEndPoint as IPEndPoint)?.Address;
+        var client = request.ForwardedFor is not null && factory.Admission.TrustsProxies
+            ? factory.Admission.ClientAddress(peer, request.ForwardedFor)
+            : peer;
+        if (factory.Admission.Decide(request.Path, request.Origin, request.Host, client, out var admitted) is { } refusal)
         {
             factory.Metrics.CountHandshake(refusal.Result);
             _socket.Send(HttpRefusal.Format(refusal), SocketFlags.None, out _);
@@ -110,13 +117,14 @@ internal sealed class PendingHandshake : IEpollTarget
             || _socket.Send(response, SocketFlags.None, out error) != response.Length || error != SocketError.Success)
         {
             // A socket that cannot take 130 bytes right after connecting is already gone.
+            factory.Admission.Release(admitted!);
             registration.Unregister();
             _socket.Dispose();
             return;
         }
 
         var transport = new DirectTransport(_socket, registration);
-        transport.Start(factory.Create(transport, forwardedFor));
+        transport.Start(factory.Create(transport, Equals(client, peer) ? null : client, admitted));
     }
 
     private void OnTimeout()
@@ -160,6 +168,7 @@ internal sealed class PendingHandshake : IEpollTarget
         }
 
         _timeout?.Dispose();
+        _listener.Factory.Admission.Limits.EndPending(_pending);
         return true;
     }
 }

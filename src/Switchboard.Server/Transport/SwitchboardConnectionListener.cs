@@ -159,18 +159,34 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
 
     private void Handle(Socket socket)
     {
+        PendingHandshake? handshake = null;
         try
         {
+            var admission = _factory.Admission;
+            var peer = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            if (admission.Limits.TryStartPending(peer, peer is not null && admission.IsKnownProxy(peer)) is not { } pending)
+            {
+                // Too many connections that have not said what they want: this one is closed unread, before
+                // it costs a buffer, a timer or a thread's attention.
+                _factory.Metrics.CountHandshake(Diagnostics.HandshakeResult.PendingLimit);
+                Log.PendingRefused(_logger, peer);
+                socket.Dispose();
+                return;
+            }
+
             socket.NoDelay = true;
-            new PendingHandshake(socket, this).Start(_engine, _timeProvider, _options.HandshakeTimeout);
+            handshake = new PendingHandshake(socket, this, pending);
+            handshake.Start(_engine, _timeProvider, _options.HandshakeTimeout);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The client went away before it could be watched.
+            handshake?.Drop();
             socket.Dispose();
         }
         catch (Exception ex)
         {
+            handshake?.Drop();
             socket.Dispose();
             try
             {
@@ -190,5 +206,8 @@ internal sealed partial class SwitchboardConnectionListener : IConnectionListene
 
         [LoggerMessage(41, LogLevel.Error, "A connection failed unexpectedly", EventName = "ConnectionFailed")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(174, LogLevel.Debug, "A connection from {PeerAddress} was closed unread: too many handshakes in progress (Switchboard:ConnectionLimits)", EventName = "PendingHandshakeRefused")]
+        public static partial void PendingRefused(ILogger logger, IPAddress? peerAddress);
     }
 }
