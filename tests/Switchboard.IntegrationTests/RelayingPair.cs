@@ -20,10 +20,16 @@ internal sealed class RelayingPair : IAsyncDisposable
 
     public string RoomId { get; }
 
-    public static async Task<RelayingPair> StartAsync(TestServer server)
+    public static Task<RelayingPair> StartAsync(TestServer server) => StartAsync(server.ConnectAsync(), server.ConnectAsync());
+
+    /// <summary>A pair connecting from <paramref name="source"/> (another 127.0.0.x): the legitimate client beside an attacker.</summary>
+    public static Task<RelayingPair> StartFromAsync(TestServer server, System.Net.IPAddress source) =>
+        StartAsync(TestClient.ConnectFromAsync(source, server.WebSocketAddress), TestClient.ConnectFromAsync(source, server.WebSocketAddress));
+
+    private static async Task<RelayingPair> StartAsync(Task<TestClient> connectA, Task<TestClient> connectB)
     {
-        var a = await server.ConnectAsync();
-        var b = await server.ConnectAsync();
+        var a = await connectA;
+        var b = await connectB;
         var (roomId, _) = await a.CreateRoomAsync();
         await b.JoinAsync(roomId);
         await a.ExpectAsync("peerJoined");

@@ -59,6 +59,23 @@ public sealed class RawWebSocket : IAsyncDisposable
         return new RawWebSocket(tcp);
     }
 
+    /// <summary>A TCP connection from <paramref name="source"/> (any 127.0.0.x on loopback) with nothing sent yet.</summary>
+    public static async Task<RawWebSocket> OpenFromAsync(System.Net.IPAddress source, Uri server)
+    {
+        var tcp = new TcpClient(new System.Net.IPEndPoint(source, 0));
+        await tcp.ConnectAsync(server.Host, server.Port).DefaultTimeout();
+        return new RawWebSocket(tcp);
+    }
+
+    /// <summary>Connects from <paramref name="source"/> and completes the opening handshake, which must be 101.</summary>
+    public static async Task<RawWebSocket> ConnectFromAsync(System.Net.IPAddress source, Uri server, string path = "/ws")
+    {
+        var socket = await OpenFromAsync(source, server);
+        await socket.SendRawAsync(UpgradeRequest(server, path));
+        await socket.ExpectUpgradeAsync();
+        return socket;
+    }
+
     public Task SendRawAsync(string text) => _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask().DefaultTimeout();
 
     /// <summary>Reads an HTTP response head (status line and headers).</summary>

@@ -42,6 +42,39 @@ public sealed class TestClient : IAsyncDisposable
         return new TestClient(socket);
     }
 
+    /// <summary>
+    /// Connects from <paramref name="source"/> (any 127.0.0.x binds on loopback): a client on another address,
+    /// for tests of limits that count by address.
+    /// </summary>
+    public static async Task<TestClient> ConnectFromAsync(System.Net.IPAddress source, Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        configure?.Invoke(socket.Options);
+        var handler = new System.Net.Http.SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var tcp = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    tcp.Bind(new System.Net.IPEndPoint(source, 0));
+                    await tcp.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(tcp, ownsSocket: true);
+                }
+                catch
+                {
+                    tcp.Dispose();
+                    throw;
+                }
+            },
+        };
+
+        // The invoker only opens the connection; after the upgrade the socket lives in the WebSocket.
+        await socket.ConnectAsync(uri, new System.Net.Http.HttpMessageInvoker(handler), CancellationToken.None).DefaultTimeout();
+        return new TestClient(socket);
+    }
+
     public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
 
     public Task SendTextAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);

@@ -113,10 +113,10 @@ internal sealed partial class UpgradeAdmission
 
     private static partial class Log
     {
-        [LoggerMessage(170, LogLevel.Information, "WebSocket upgrade refused (403): origin {Origin} is neither this server's own (Host {Host}) nor in Switchboard:AllowedOrigins; client {ClientAddress}", EventName = "ForeignOriginRefused")]
+        [LoggerMessage(170, LogLevel.Warning, "WebSocket upgrade refused (403): origin {Origin} is neither this server's own (Host {Host}) nor in Switchboard:AllowedOrigins; client {ClientAddress}", EventName = "ForeignOriginRefused")]
         public static partial void ForeignOrigin(ILogger logger, string origin, string host, IPAddress? clientAddress);
 
-        [LoggerMessage(171, LogLevel.Information, "WebSocket upgrade refused (403): no Origin header and Switchboard:RequireOrigin is set; client {ClientAddress}", EventName = "MissingOriginRefused")]
+        [LoggerMessage(171, LogLevel.Warning, "WebSocket upgrade refused (403): no Origin header and Switchboard:RequireOrigin is set; client {ClientAddress}", EventName = "MissingOriginRefused")]
         public static partial void MissingOrigin(ILogger logger, IPAddress? clientAddress);
 
         [LoggerMessage(172, LogLevel.Debug, "WebSocket upgrade refused (503): {ClientAddress} is over its limit of {Limit}", EventName = "AddressLimited")]
