@@ -37,7 +37,7 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<SwitchboardOp
         Require(limits.MaxPendingHandshakes >= 0, $"{Section}:MaxPendingHandshakes must be 0 (derived from the open-file limit) or more (was {limits.MaxPendingHandshakes}).");
         Require(limits.PendingHandshakesPerAddress >= 0, $"{Section}:PendingHandshakesPerAddress must be 0 (no limit) or more (was {limits.PendingHandshakesPerAddress}).");
         Require(
-            limits.MaxConnections == 0 || limits.PerAddress == 0 || limits.PerAddress <= limits.MaxConnections,
+            limits.MaxConnections <= 0 || limits.PerAddress == 0 || limits.PerAddress <= limits.MaxConnections,
             $"{Section}:PerAddress ({limits.PerAddress}) must not exceed MaxConnections ({limits.MaxConnections}).");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
