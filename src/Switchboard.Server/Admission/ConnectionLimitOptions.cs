@@ -48,7 +48,8 @@ public sealed class ConnectionLimitOptions
     /// <summary>
     /// Pending handshakes (as <see cref="MaxPendingHandshakes"/>) one socket peer may have; 0 turns the limit
     /// off. Not applied to <see cref="SwitchboardOptions.KnownProxies"/>, whose clients all arrive from one
-    /// address. Default 64: browsers open a few speculative connections per page, a NAT has many browsers.
+    /// address. Default 128, as <see cref="NewBurst"/>: a burst the rate allows arrives all at once (a NAT's
+    /// browsers reconnecting together), and must not be cut here instead.
     /// </summary>
-    public int PendingHandshakesPerAddress { get; set; } = 64;
+    public int PendingHandshakesPerAddress { get; set; } = 128;
 }
