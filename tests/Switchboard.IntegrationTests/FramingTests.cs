@@ -167,7 +167,14 @@ public abstract class FramingTests(WayIn wayIn) : WayInTests(wayIn)
     [Fact]
     public async Task Frame_FourHundredMutatedStreams_ServerEndsEveryConnectionAndKeepsRelaying()
     {
-        await using var server = await StartServerAsync(o => o.MaxMessageSize = 4096);
+        await using var server = await StartServerAsync(o =>
+        {
+            o.MaxMessageSize = 4096;
+            // 400 connections from one address in a moment: the connect rate per address (a burst of 128)
+            // would refuse most of them, and this test is about what the framing code does with each.
+            o.ConnectionLimits.NewPerSecond = 100_000;
+            o.ConnectionLimits.NewBurst = 100_000;
+        });
         await using var pair = await RelayingPair.StartAsync(server);
         byte[] valid = [
             .. RawWebSocket.Frame(RawWebSocket.Text, _ping),

@@ -49,6 +49,14 @@ internal static class CommandLineSettings
         new("--io-threads", S + "IoThreads", null, "threads", "threads serving direct WebSocket connections; 0 means one per processor", "0", SettingKind.Integer),
         new("--handshake-timeout", S + "HandshakeTimeout", null, "hh:mm:ss", "how long a new connection may take to send its request head", "00:00:10", SettingKind.Duration),
         new("--paths", S + "Paths", null, "paths", "paths that accept WebSocket upgrades (comma-separated or repeated)", "/ws,/", SettingKind.List),
+        new("--allowed-origins", S + "AllowedOrigins", null, "origins", "pages besides the server's own that may connect, e.g. https://app.example.com; * allows any (comma-separated or repeated)", null, SettingKind.List),
+        new("--require-origin", S + "RequireOrigin", null, "true|false", "refuse (403) upgrades without an Origin header (non-browser clients)", "false", SettingKind.Boolean),
+        new("--max-connections-per-address", S + "ConnectionLimits:PerAddress", null, "connections", "open connections one client address may hold; 0 for no limit", "256", SettingKind.Integer),
+        new("--new-connections-per-second", S + "ConnectionLimits:NewPerSecond", null, "connections", "new connections one address may open per second; 0 for no limit", "32", SettingKind.Integer),
+        new("--new-connections-burst", S + "ConnectionLimits:NewBurst", null, "connections", "new connections one address may open at once before the per-second rate applies", "128", SettingKind.Integer),
+        new("--max-connections", S + "ConnectionLimits:MaxConnections", null, "connections", "open connections in all; 0 derives it from the open-file limit", "0", SettingKind.Integer),
+        new("--max-pending-handshakes", S + "ConnectionLimits:MaxPendingHandshakes", null, "connections", "new connections still to send their request head; 0 derives it from the open-file limit", "0", SettingKind.Integer),
+        new("--pending-handshakes-per-address", S + "ConnectionLimits:PendingHandshakesPerAddress", null, "connections", "the same, from one address; 0 for no limit", "128", SettingKind.Integer),
         new("--ice-server", S + "IceServers", null, "url", "a STUN or TURN URL handed to clients, one server each (repeatable); TURN credentials go in --config or the environment", null, SettingKind.IceServerList),
     ];
 
