@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Admission;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Testing;
 
 namespace Switchboard.IntegrationTests;
@@ -41,6 +42,8 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
             {
                 Assert.True(await sixth.ServerClosedTcpAsync());
             }
+
+            Assert.Equal(1, Handshakes(server)["pending-limit"]);
 
             await using (var pair = await RelayingPair.StartFromAsync(server, _legitimate))
             {
@@ -85,6 +88,7 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
         var refused = await AnswerFromAsync(server, _attacker);
         Assert.StartsWith("HTTP/1.1 503", refused, StringComparison.Ordinal);
         Assert.Contains("Retry-After: 5", refused, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, Handshakes(server)["address-limit"]);
 
         await using (var pair = await RelayingPair.StartFromAsync(server, _legitimate))
         {
@@ -128,6 +132,7 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
         var refused = await AnswerFromAsync(server, _attacker);
         Assert.StartsWith("HTTP/1.1 503", refused, StringComparison.Ordinal);
         Assert.Contains("Retry-After: 1", refused, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, Handshakes(server)["address-rate"]);
 
         // Another address has a bucket of its own.
         await using (var pair = await RelayingPair.StartFromAsync(server, _legitimate))
@@ -171,6 +176,7 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.StartsWith("HTTP/1.1 503", refused, StringComparison.Ordinal);
         Assert.Contains("Retry-After", refused, StringComparison.OrdinalIgnoreCase);
         Assert.NotEmpty(server.Logs.Named("ServerFull"));
+        Assert.Equal(1, Handshakes(server)["server-full"]);
         Assert.Equal(6, limits.Connections);
 
         held[0].Vanish();
@@ -184,6 +190,8 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     private static ConnectionLimits Limits(TestServer server) => server.Services.GetRequiredService<ConnectionLimits>();
+
+    private static IReadOnlyDictionary<string, long> Handshakes(TestServer server) => server.Services.GetRequiredService<SwitchboardMetrics>().Snapshot().Handshakes;
 
     private static async Task<string> AnswerFromAsync(TestServer server, IPAddress source)
     {

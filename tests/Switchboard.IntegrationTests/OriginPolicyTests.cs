@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Server.Diagnostics;
 using Switchboard.Testing;
 
 namespace Switchboard.IntegrationTests;
@@ -25,6 +27,7 @@ public abstract class OriginPolicyTests(WayIn wayIn) : WayInTests(wayIn)
         var logged = Assert.Single(server.Logs.Named("ForeignOriginRefused"));
         Assert.Contains("https://evil.example", logged.Message, StringComparison.Ordinal);
         Assert.Equal(0, server.Stats.Connections);
+        Assert.Equal(1, server.Services.GetRequiredService<SwitchboardMetrics>().Snapshot().Handshakes["forbidden-origin"]);
     }
 
     [Fact]

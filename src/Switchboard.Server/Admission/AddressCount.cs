@@ -8,8 +8,12 @@ namespace Switchboard.Server.Admission;
 /// </summary>
 internal sealed class AddressCount
 {
-    /// <summary>Below zero: removed from its table; whoever still finds it must look again.</summary>
-    public const int Retired = -1;
+    /// <summary>
+    /// Removed from its table; whoever still finds it must look again. Far below zero, so that a count given
+    /// back twice (a bug) shows as one too many admitted, which tests see, rather than as a retired entry
+    /// that a taker would wait on forever.
+    /// </summary>
+    public const int Retired = int.MinValue;
 
     public AddressCount(IPAddress? address) => Address = address;
 
