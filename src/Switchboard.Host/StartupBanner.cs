@@ -105,7 +105,13 @@ internal sealed partial class StartupBanner(
         $"KeepAliveInterval={o.KeepAliveInterval:c}",
         $"KeepAliveTimeout={o.KeepAliveTimeout:c}",
         $"CloseTimeout={o.CloseTimeout:c}",
-        $"HandshakeTimeout={o.HandshakeTimeout:c}");
+        $"HandshakeTimeout={o.HandshakeTimeout:c}",
+        $"ConnectionsPerAddress={o.ConnectionLimits.PerAddress}",
+        $"NewConnectionsPerSecond={o.ConnectionLimits.NewPerSecond}",
+        $"NewConnectionsBurst={o.ConnectionLimits.NewBurst}",
+        $"MaxConnections={o.ConnectionLimits.EffectiveMaxConnections}",
+        $"MaxPendingHandshakes={o.ConnectionLimits.EffectiveMaxPendingHandshakes}",
+        $"PendingHandshakesPerAddress={o.ConnectionLimits.PendingHandshakesPerAddress}");
 
     private string Settings(SwitchboardOptions o, string pathBase, string? publicUrl)
     {

@@ -99,6 +99,8 @@ public sealed class StartupBannerTests
         Assert.Matches(@"Switchboard \d+\.\d+\.\d+\S* \(commit [0-9a-f]{40}\) started; endpoints http://127\.0\.0\.1:\d+; transport pipeline", line);
         Assert.Contains("MaxMessageSize=65536", line, StringComparison.Ordinal);
         Assert.Contains("KeepAliveInterval=00:00:15", line, StringComparison.Ordinal);
+        // The total the open-file limit left, not the 0 that asks for it to be derived.
+        Assert.Matches(@"MaxConnections=[1-9]\d*", line);
     }
 
     [Fact]

@@ -52,4 +52,10 @@ public sealed class ConnectionLimitOptions
     /// browsers reconnecting together), and must not be cut here instead.
     /// </summary>
     public int PendingHandshakesPerAddress { get; set; } = 128;
+
+    /// <summary><see cref="MaxPendingHandshakes"/>, or what 0 derives from this process's open-file limit.</summary>
+    public int EffectiveMaxPendingHandshakes => MaxPendingHandshakes > 0 ? MaxPendingHandshakes : DescriptorLimit.DefaultPendingHandshakes(DescriptorLimit.Soft());
+
+    /// <summary><see cref="MaxConnections"/>, or what 0 derives from this process's open-file limit.</summary>
+    public int EffectiveMaxConnections => MaxConnections > 0 ? MaxConnections : DescriptorLimit.DefaultMaxConnections(DescriptorLimit.Soft(), EffectiveMaxPendingHandshakes);
 }
