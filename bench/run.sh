@@ -203,8 +203,13 @@ start_switchboard() {
   local dll=$1 port=$2 scheme=${3:-http} kind_env=()
   [[ $scheme == http ]] || kind_env=(Switchboard__Tls__CertificatePath="$out/tls/fullchain.pem" Switchboard__Tls__KeyPath="$out/tls/privkey.pem")
   [[ ${4:-} != pipeline ]] || kind_env=(Switchboard__DirectWebSockets=false)
+  # The load generator is 8 addresses opening thousands of connections within seconds, which the
+  # per-address connection limits would refuse: they are raised far above it but stay on, so what they
+  # cost is in the figures. MaxConnections stays derived from the open-file limit. (Older builds ignore the keys.)
+  local limits_env=(Switchboard__ConnectionLimits__PerAddress=100000 Switchboard__ConnectionLimits__NewPerSecond=100000
+    Switchboard__ConnectionLimits__NewBurst=100000 Switchboard__ConnectionLimits__PendingHandshakesPerAddress=100000)
   # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
-  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${kind_env[@]}" $switchboard_env \
+  env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${limits_env[@]}" "${kind_env[@]}" $switchboard_env \
     taskset -c 0 dotnet "$dll" --urls "$scheme://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
 }
 
