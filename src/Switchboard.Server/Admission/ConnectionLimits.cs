@@ -94,9 +94,14 @@ internal sealed class ConnectionLimits : IDisposable
         }
 
         var taken = Unaddressed;
-        if (key is not null && _perAddress.Enabled && (taken = _perAddress.TryTake(key)!) is null)
+        if (key is not null && _perAddress.Enabled)
         {
-            return HandshakeResult.AddressLimit;
+            if (_perAddress.TryTake(key) is not { } entry)
+            {
+                return HandshakeResult.AddressLimit;
+            }
+
+            taken = entry;
         }
 
         if (Interlocked.Increment(ref _connections) > MaxConnections)
