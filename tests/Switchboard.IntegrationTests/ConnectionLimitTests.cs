@@ -189,14 +189,59 @@ public abstract class ConnectionLimitTests(WayIn wayIn) : WayInTests(wayIn)
         }
     }
 
+    [Fact]
+    public async Task PerAddress_BehindAKnownProxy_CountsTheForwardedClientNotTheProxy()
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            o.KnownProxies = ["127.0.0.1"];
+            o.ConnectionLimits.PerAddress = 2;
+        });
+        var held = new List<RawWebSocket>();
+        for (var i = 0; i < 2; i++)
+        {
+            held.Add(await ConnectForwardedAsync(server, _attacker, "203.0.113.7"));
+        }
+
+        Assert.StartsWith("HTTP/1.1 503", await AnswerFromAsync(server, _attacker, "X-Forwarded-For: 203.0.113.7\r\n"), StringComparison.Ordinal);
+        // Another client behind the same proxy has a count of its own.
+        held.Add(await ConnectForwardedAsync(server, _attacker, "203.0.113.8"));
+        Assert.Equal(2, Limits(server).ConnectionsOf(IPAddress.Parse("203.0.113.7")));
+        Assert.Equal(0, Limits(server).ConnectionsOf(_attacker));
+        foreach (var socket in held)
+        {
+            await socket.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PerAddress_ForgedForwardedFor_IsNotBelievedAndCountsTheSocketPeer()
+    {
+        await using var server = await StartServerAsync(o => o.ConnectionLimits.PerAddress = 2);
+        await using var first = await ConnectForwardedAsync(server, _attacker, "198.51.100.1");
+        await using var second = await ConnectForwardedAsync(server, _attacker, "198.51.100.2");
+
+        // No KnownProxies: whatever a client writes in X-Forwarded-For, it is counted as the address it connects from.
+        Assert.StartsWith("HTTP/1.1 503", await AnswerFromAsync(server, _attacker, "X-Forwarded-For: 198.51.100.3\r\n"), StringComparison.Ordinal);
+        Assert.Equal(2, Limits(server).ConnectionsOf(_attacker));
+    }
+
+    private static async Task<RawWebSocket> ConnectForwardedAsync(TestServer server, IPAddress source, string forwardedFor)
+    {
+        var socket = await RawWebSocket.OpenFromAsync(source, server.HttpAddress);
+        await socket.SendRawAsync(RawWebSocket.UpgradeRequest(server.HttpAddress, extraHeaders: $"X-Forwarded-For: {forwardedFor}\r\n"));
+        await socket.ExpectUpgradeAsync();
+        return socket;
+    }
+
     private static ConnectionLimits Limits(TestServer server) => server.Services.GetRequiredService<ConnectionLimits>();
 
     private static IReadOnlyDictionary<string, long> Handshakes(TestServer server) => server.Services.GetRequiredService<SwitchboardMetrics>().Snapshot().Handshakes;
 
-    private static async Task<string> AnswerFromAsync(TestServer server, IPAddress source)
+    private static async Task<string> AnswerFromAsync(TestServer server, IPAddress source, string extraHeaders = "")
     {
         await using var raw = await RawWebSocket.OpenFromAsync(source, server.HttpAddress);
-        await raw.SendRawAsync(RawWebSocket.UpgradeRequest(server.HttpAddress));
+        await raw.SendRawAsync(RawWebSocket.UpgradeRequest(server.HttpAddress, extraHeaders: extraHeaders));
         return await raw.ReadResponseHeadAsync();
     }
 }
