@@ -414,6 +414,11 @@ public sealed class PeerConnectionTests
         {
         }
 
+        public void OnRateLimited(PeerConnection connection, int retryAfterMs) => RateLimited.Add(retryAfterMs);
+
+        /// <summary>The retryAfterMs of each refused message.</summary>
+        public List<int> RateLimited { get; } = [];
+
         public void OnClosed(PeerConnection connection)
         {
         }
