@@ -105,7 +105,16 @@ internal sealed partial class StartupBanner(
         $"KeepAliveInterval={o.KeepAliveInterval:c}",
         $"KeepAliveTimeout={o.KeepAliveTimeout:c}",
         $"CloseTimeout={o.CloseTimeout:c}",
-        $"HandshakeTimeout={o.HandshakeTimeout:c}");
+        $"HandshakeTimeout={o.HandshakeTimeout:c}",
+        MessageLimits(o.MessageLimits));
+
+    private static string MessageLimits(MessageLimitOptions m) => string.Join(", ",
+        $"MessageLimits:MessagesPerSecond={m.MessagesPerSecond}",
+        $"MessageLimits:MessageBurst={m.MessageBurst}",
+        $"MessageLimits:FailedRoomLookupsPerMinute={m.FailedRoomLookupsPerMinute}",
+        $"MessageLimits:FailedRoomLookupBurst={m.FailedRoomLookupBurst}",
+        $"MessageLimits:FloodFactor={m.FloodFactor}",
+        $"MessageLimits:FloodDuration={m.FloodDuration:c}");
 
     private string Settings(SwitchboardOptions o, string pathBase, string? publicUrl)
     {

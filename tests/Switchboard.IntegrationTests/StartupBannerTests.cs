@@ -99,6 +99,7 @@ public sealed class StartupBannerTests
         Assert.Matches(@"Switchboard \d+\.\d+\.\d+\S* \(commit [0-9a-f]{40}\) started; endpoints http://127\.0\.0\.1:\d+; transport pipeline", line);
         Assert.Contains("MaxMessageSize=65536", line, StringComparison.Ordinal);
         Assert.Contains("KeepAliveInterval=00:00:15", line, StringComparison.Ordinal);
+        Assert.Contains("MessageLimits:MessagesPerSecond=50, MessageLimits:MessageBurst=600", line, StringComparison.Ordinal);
     }
 
     [Fact]
