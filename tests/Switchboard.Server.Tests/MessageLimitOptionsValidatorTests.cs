@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace Switchboard.Server.Tests;
 
 public sealed class MessageLimitOptionsValidatorTests
@@ -54,5 +58,36 @@ public sealed class MessageLimitOptionsValidatorTests
         var failures = Failures(o => o.FloodDuration = TimeSpan.FromSeconds(seconds));
 
         Assert.StartsWith("Switchboard:MessageLimits:FloodDuration ", Assert.Single(failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_MessageLimitsSection_ReachesTheOptions()
+    {
+        using var services = Services(new() { ["Switchboard:MessageLimits:MessagesPerSecond"] = "7", ["Switchboard:MessageLimits:FloodDuration"] = "00:00:05" });
+
+        var limits = services.GetRequiredService<IOptions<SwitchboardOptions>>().Value.MessageLimits;
+
+        Assert.Equal(7, limits.MessagesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(5), limits.FloodDuration);
+        Assert.Equal(600, limits.MessageBurst);
+    }
+
+    [Fact]
+    public void Bind_BadValue_StopsTheServerNamingTheKey()
+    {
+        using var services = Services(new() { ["Switchboard:MessageLimits:MessageBurst"] = "0" });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SwitchboardOptions>>().Value);
+
+        Assert.Contains("Switchboard:MessageLimits:MessageBurst must be between 1 and 1000000 (was 0).", failure.Failures);
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        services.AddSwitchboard();
+        return services.BuildServiceProvider();
     }
 }
