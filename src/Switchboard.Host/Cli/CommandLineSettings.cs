@@ -49,6 +49,12 @@ internal static class CommandLineSettings
         new("--io-threads", S + "IoThreads", null, "threads", "threads serving direct WebSocket connections; 0 means one per processor", "0", SettingKind.Integer),
         new("--handshake-timeout", S + "HandshakeTimeout", null, "hh:mm:ss", "how long a new connection may take to send its request head", "00:00:10", SettingKind.Duration),
         new("--paths", S + "Paths", null, "paths", "paths that accept WebSocket upgrades (comma-separated or repeated)", "/ws,/", SettingKind.List),
+        new("--messages-per-second", S + "MessageLimits:MessagesPerSecond", null, "messages", "messages one connection may send per second once its burst is spent; more are refused with rate-limited (0: no limit)", "50", SettingKind.Integer),
+        new("--message-burst", S + "MessageLimits:MessageBurst", null, "messages", "messages one connection may send at once (twice a 16-person mesh join)", "600", SettingKind.Integer),
+        new("--failed-room-lookups-per-minute", S + "MessageLimits:FailedRoomLookupsPerMinute", null, "look-ups", "room-not-found answers one connection earns back per minute; beyond them look-ups are refused (0: no limit)", "10", SettingKind.Integer),
+        new("--failed-room-lookup-burst", S + "MessageLimits:FailedRoomLookupBurst", null, "look-ups", "room-not-found answers one connection may get at once", "20", SettingKind.Integer),
+        new("--flood-factor", S + "MessageLimits:FloodFactor", null, "times", "a client sending more than this many times its message limit for --flood-duration is closed (1008)", "10", SettingKind.Integer),
+        new("--flood-duration", S + "MessageLimits:FloodDuration", null, "hh:mm:ss", "how long a flood must last to be closed", "00:00:03", SettingKind.Duration),
         new("--ice-server", S + "IceServers", null, "url", "a STUN or TURN URL handed to clients, one server each (repeatable); TURN credentials go in --config or the environment", null, SettingKind.IceServerList),
     ];
 
