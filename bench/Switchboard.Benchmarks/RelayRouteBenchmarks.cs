@@ -34,7 +34,7 @@ public class RelayRouteBenchmarks
         var metrics = new Switchboard.Server.Diagnostics.SwitchboardMetrics(store);
         _dialect = new NativeDialect(core, _options, metrics);
         var options = Microsoft.Extensions.Options.Options.Create(_options);
-        _factory = new PeerConnectionFactory(options, _dialect, store, new ReceiveBufferBudget(options), new SendBacklogBudget(options), metrics, new Switchboard.Server.Admission.UpgradeAdmission(new Switchboard.Server.Admission.ClientAddressResolver([]), new Switchboard.Server.Admission.SwitchboardDrain()), TimeProvider.System, NullLoggerFactory.Instance);
+        _factory = new PeerConnectionFactory(options, _dialect, store, new ReceiveBufferBudget(options), new SendBacklogBudget(options), metrics, Switchboard.Server.Admission.UpgradeAdmission.Open(), TimeProvider.System, NullLoggerFactory.Instance);
         _sender = Connect();
         core.CreateRoom(_sender, RoomSize);
         var room = _sender.Rooms[0];

@@ -111,7 +111,16 @@ internal sealed partial class StartupBanner(
         $"NewConnectionsBurst={o.ConnectionLimits.NewBurst}",
         $"MaxConnections={o.ConnectionLimits.EffectiveMaxConnections}",
         $"MaxPendingHandshakes={o.ConnectionLimits.EffectiveMaxPendingHandshakes}",
-        $"PendingHandshakesPerAddress={o.ConnectionLimits.PendingHandshakesPerAddress}");
+        $"PendingHandshakesPerAddress={o.ConnectionLimits.PendingHandshakesPerAddress}",
+        MessageLimits(o.MessageLimits));
+
+    private static string MessageLimits(MessageLimitOptions m) => string.Join(", ",
+        $"MessageLimits:MessagesPerSecond={m.MessagesPerSecond}",
+        $"MessageLimits:MessageBurst={m.MessageBurst}",
+        $"MessageLimits:FailedRoomLookupsPerMinute={m.FailedRoomLookupsPerMinute}",
+        $"MessageLimits:FailedRoomLookupBurst={m.FailedRoomLookupBurst}",
+        $"MessageLimits:FloodFactor={m.FloodFactor}",
+        $"MessageLimits:FloodDuration={m.FloodDuration:c}");
 
     private string Settings(SwitchboardOptions o, string pathBase, string? publicUrl)
     {

@@ -132,6 +132,9 @@ public sealed class SwitchboardOptions
     /// <summary>The Prometheus endpoint (<c>/metrics</c>).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 
+    /// <summary>Messages per connection, failed room look-ups, and when a flood is closed (<c>Switchboard:MessageLimits</c>).</summary>
+    public MessageLimitOptions MessageLimits { get; set; } = new();
+
     /// <summary>The live dashboard (<c>/admin</c>).</summary>
     public AdminOptions Admin { get; set; } = new();
 

@@ -47,6 +47,7 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
             Require(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp, $"Metrics:Urls entries must be http:// URLs like http://127.0.0.1:9090 (was '{url}').");
         }
 
+        MessageLimitOptionsValidator.Validate(options.MessageLimits, failures);
         Require(options.Admin.Token is null || options.Admin.Token.Length >= 16, "Admin:Token must be at least 16 characters when set (it guards the dashboard).");
 
         var pathBase = options.PathBase.Trim();

@@ -22,6 +22,10 @@ public abstract class BackpressureTests(WayIn wayIn) : WayInTests(wayIn)
         {
             o.SendQueueLimit = 2 * count;
             o.SendQueueByteLimit = 64 * 1024 * 1024;
+
+            // 10 000 messages in a row from one sender, far past its default burst: this test is about
+            // the writer waiting for the socket, not the sender's message limit (MessageRateLimitTests).
+            o.MessageLimits.MessagesPerSecond = 0;
         });
         await using var sender = await TestClient.ConnectAsync(server.WebSocketAddress);
         var (roomId, _) = await sender.CreateRoomAsync();

@@ -54,7 +54,13 @@ public abstract class HostileClientTests(WayIn wayIn) : WayInTests(wayIn)
         // A queue limit far below what the flood produces: a server that kept reading would overflow it
         // (4008). One that stops reading a client whose output is blocked never queues more than a turn.
         const int Requests = 300_000;
-        await using var server = await StartServerAsync(o => o.SendQueueLimit = 1000);
+        // The flood must reach the server's reading, not its message limit, which would refuse it and then
+        // close it (MessageRateLimitTests): the limit is off here.
+        await using var server = await StartServerAsync(o =>
+        {
+            o.SendQueueLimit = 1000;
+            o.MessageLimits.MessagesPerSecond = 0;
+        });
         await using var pair = await RelayingPair.StartAsync(server);
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
         var request = RawWebSocket.Frame(RawWebSocket.Text, """{"type":"createRoom","capacity":1}"""u8);
@@ -105,6 +111,10 @@ public abstract class HostileClientTests(WayIn wayIn) : WayInTests(wayIn)
             o.SendQueueLimit = 1_000_000;
             o.SendQueueByteLimit = 256 * 1024 * 1024;
             o.TotalSendQueueByteLimit = 512 * 1024 * 1024;
+
+            // The sender must outrun the reader for as long as the test takes; its message limit would
+            // refuse it after the burst (and close it as a flood), so it is off here.
+            o.MessageLimits.MessagesPerSecond = 0;
         });
         await using var sender = await server.ConnectAsync();
         var (roomId, _) = await sender.CreateRoomAsync();

@@ -138,6 +138,10 @@ public abstract class LoadAndLeakTests(WayIn wayIn) : WayInTests(wayIn)
             o.SendQueueLimit = 32;
             o.SendTimeout = TimeSpan.FromSeconds(2);
             o.CloseTimeout = TimeSpan.FromSeconds(1);
+
+            // 1000 messages as fast as loopback carries them: past the default burst (600), and this test
+            // is about the reader that never reads, not the sender's message limit (MessageRateLimitTests).
+            o.MessageLimits.MessagesPerSecond = 0;
         });
         await using var sender = await server.ConnectAsync();
         await using var reader = await server.ConnectAsync();

@@ -101,6 +101,7 @@ public sealed class StartupBannerTests
         Assert.Contains("KeepAliveInterval=00:00:15", line, StringComparison.Ordinal);
         // The total the open-file limit left, not the 0 that asks for it to be derived.
         Assert.Matches(@"MaxConnections=[1-9]\d*", line);
+        Assert.Contains("MessageLimits:MessagesPerSecond=50, MessageLimits:MessageBurst=600", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -322,6 +322,60 @@ public sealed class PeerConnectionTests
         Assert.Equal(0, Backlog.Held);
     }
 
+    [Fact]
+    public void Receive_OverTheBurst_RefusesWithoutHandingItToTheHandlerUntilItRefills()
+    {
+        _options.MessageLimits.MessagesPerSecond = 10;
+        _options.MessageLimits.MessageBurst = 3;
+        var connection = Connect();
+
+        connection.OnReceived(Enumerable.Range(0, 5).SelectMany(i => ClientText($"m{i}")).ToArray());
+
+        Assert.Equal(["m0", "m1", "m2"], _handler.Texts);
+        Assert.Equal([100, 100], _handler.RateLimited);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        connection.OnReceived(ClientText("later"));
+        Assert.Equal("later", _handler.Texts[^1]);
+        Assert.Equal(ClosePhase.Open, connection.Phase);
+    }
+
+    [Fact]
+    public void Receive_ControlFramesOverTheBurst_AreNotCounted()
+    {
+        _options.MessageLimits.MessagesPerSecond = 10;
+        _options.MessageLimits.MessageBurst = 1;
+        _options.FramesPerTurn = 1000;
+        var connection = Connect();
+
+        connection.OnReceived([.. Enumerable.Range(0, 100).SelectMany(_ => RawWebSocket.Frame(RawWebSocket.Ping, "p"u8)), .. ClientText("after")]);
+
+        Assert.Equal(["after"], _handler.Texts);
+        Assert.Empty(_handler.RateLimited);
+    }
+
+    [Fact]
+    public void Receive_TenTimesTheLimitForThreeSeconds_ClosesWith1008()
+    {
+        _options.MessageLimits.MessagesPerSecond = 10;
+        _options.MessageLimits.MessageBurst = 1;
+        _options.FramesPerTurn = 1000;
+        var connection = Connect();
+        byte[] Second() => Enumerable.Range(0, 101).SelectMany(i => ClientText($"m{i}")).ToArray();
+
+        // 101 a second: one taken, a hundred refused, more than (10 - 1) x 10. Two such seconds are a burst.
+        connection.OnReceived(Second());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        connection.OnReceived(Second());
+        Assert.Equal(ClosePhase.Open, connection.Phase);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        connection.OnReceived(Second());
+
+        Assert.NotEqual(ClosePhase.Open, connection.Phase);
+        var (opcode, payload) = ServerFrames(_transport.Written).Last();
+        Assert.Equal(RawWebSocket.Close, opcode);
+        Assert.Equal(1008, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
     private PeerConnection Connect()
     {
         var store = new ConnectionStore();
@@ -413,6 +467,11 @@ public sealed class PeerConnectionTests
         public void OnBinary(PeerConnection connection)
         {
         }
+
+        public void OnRateLimited(PeerConnection connection, int retryAfterMs) => RateLimited.Add(retryAfterMs);
+
+        /// <summary>The retryAfterMs of each refused message.</summary>
+        public List<int> RateLimited { get; } = [];
 
         public void OnClosed(PeerConnection connection)
         {

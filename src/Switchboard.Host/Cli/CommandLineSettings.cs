@@ -57,6 +57,12 @@ internal static class CommandLineSettings
         new("--max-connections", S + "ConnectionLimits:MaxConnections", null, "connections", "open connections in all; 0 derives it from the open-file limit", "0", SettingKind.Integer),
         new("--max-pending-handshakes", S + "ConnectionLimits:MaxPendingHandshakes", null, "connections", "new connections still to send their request head; 0 derives it from the open-file limit", "0", SettingKind.Integer),
         new("--pending-handshakes-per-address", S + "ConnectionLimits:PendingHandshakesPerAddress", null, "connections", "the same, from one address; 0 for no limit", "128", SettingKind.Integer),
+        new("--messages-per-second", S + "MessageLimits:MessagesPerSecond", null, "messages", "messages one connection may send per second once its burst is spent; more are refused with rate-limited (0: no limit)", "50", SettingKind.Integer),
+        new("--message-burst", S + "MessageLimits:MessageBurst", null, "messages", "messages one connection may send at once (twice a 16-person mesh join)", "600", SettingKind.Integer),
+        new("--failed-room-lookups-per-minute", S + "MessageLimits:FailedRoomLookupsPerMinute", null, "look-ups", "room-not-found answers one connection earns back per minute; beyond them look-ups are refused (0: no limit)", "10", SettingKind.Integer),
+        new("--failed-room-lookup-burst", S + "MessageLimits:FailedRoomLookupBurst", null, "look-ups", "room-not-found answers one connection may get at once", "20", SettingKind.Integer),
+        new("--flood-factor", S + "MessageLimits:FloodFactor", null, "times", "a client sending more than this many times its message limit for --flood-duration is closed (1008)", "10", SettingKind.Integer),
+        new("--flood-duration", S + "MessageLimits:FloodDuration", null, "hh:mm:ss", "how long a flood must last to be closed", "00:00:03", SettingKind.Duration),
         new("--ice-server", S + "IceServers", null, "url", "a STUN or TURN URL handed to clients, one server each (repeatable); TURN credentials go in --config or the environment", null, SettingKind.IceServerList),
     ];
 

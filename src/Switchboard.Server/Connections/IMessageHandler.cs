@@ -12,6 +12,12 @@ internal interface IMessageHandler
     /// <summary>A complete binary message (its content is not kept).</summary>
     void OnBinary(PeerConnection connection);
 
+    /// <summary>
+    /// A message was refused unread because the connection is over its message limit: the sender must be
+    /// told (<c>rate-limited</c>), in this dialect's words, that it may try again after <paramref name="retryAfterMs"/>.
+    /// </summary>
+    void OnRateLimited(PeerConnection connection, int retryAfterMs);
+
     /// <summary>The connection is gone, for whatever reason; runs exactly once.</summary>
     void OnClosed(PeerConnection connection);
 }

@@ -454,6 +454,11 @@ internal sealed partial class PeerConnection
         _shared.Metrics.Local.Hot.MessagesReceived++;
         try
         {
+            if (!TakeMessage())
+            {
+                return;
+            }
+
             if (opcode == WebSocketOpcode.Text)
             {
                 _shared.Handler.OnText(this, message);

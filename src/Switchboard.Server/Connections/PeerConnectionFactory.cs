@@ -30,6 +30,7 @@ internal sealed class PeerConnectionFactory
         Connections = connections;
         ReceiveBudget = receiveBudget;
         TimeProvider = timeProvider;
+        Rates = new MessageRates(options.MessageLimits, timeProvider);
         Logger = loggerFactory.CreateLogger<PeerConnection>();
     }
 
@@ -47,6 +48,9 @@ internal sealed class PeerConnectionFactory
     public TimeProvider TimeProvider { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The message limits in the units each connection's budget counts in.</summary>
+    public MessageRates Rates { get; }
 
     public SwitchboardMetrics Metrics { get; }
 

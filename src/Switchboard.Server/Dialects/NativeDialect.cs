@@ -66,6 +66,9 @@ internal sealed class NativeDialect : IMessageHandler
 
     public void OnClosed(PeerConnection connection) => _core.Disconnect(connection);
 
+    public void OnRateLimited(PeerConnection connection, int retryAfterMs) =>
+        RateLimited(connection, "too many messages: slow down", retryAfterMs);
+
     private void CreateRoom(PeerConnection connection, in ParsedMessage parsed)
     {
         var capacity = parsed.Capacity ?? _options.DefaultRoomCapacity;
@@ -108,10 +111,9 @@ internal sealed class NativeDialect : IMessageHandler
         if (room is null)
         {
             // Not a member: only the tutorial's join (an offer) may go on, into a room that exists.
-            room = _core.FindRoom(parsed.RoomId.GetString(message));
+            room = LookUp(sender, message, parsed.RoomId);
             if (room is null)
             {
-                Error(sender, ErrorCodes.RoomNotFound, "room not found");
                 return;
             }
 
@@ -158,9 +160,25 @@ internal sealed class NativeDialect : IMessageHandler
             return null;
         }
 
-        var room = FindJoinedRoom(connection, message, parsed.RoomId) ?? _core.FindRoom(parsed.RoomId.GetString(message));
+        return FindJoinedRoom(connection, message, parsed.RoomId) ?? LookUp(connection, message, parsed.RoomId);
+    }
+
+    /// <summary>
+    /// A room from the registry, or null once the connection has been answered: <c>room-not-found</c>, or
+    /// <c>rate-limited</c> without asking the registry when its failed look-ups are spent (room-id guessing).
+    /// </summary>
+    private Room? LookUp(PeerConnection connection, ReadOnlySpan<byte> message, in JsonField roomId)
+    {
+        if (!connection.CanLookUpRoom(out var retryAfterMs))
+        {
+            RateLimited(connection, "too many rooms not found: wait before looking up another", retryAfterMs);
+            return null;
+        }
+
+        var room = _core.FindRoom(roomId.GetString(message));
         if (room is null)
         {
+            connection.OnRoomNotFound();
             Error(connection, ErrorCodes.RoomNotFound, "room not found");
         }
 
@@ -208,6 +226,12 @@ internal sealed class NativeDialect : IMessageHandler
                 Error(connection, ErrorCodes.RoomNotFound, "room not found");
                 return false;
         }
+    }
+
+    private void RateLimited(PeerConnection connection, string text, int retryAfterMs)
+    {
+        _metrics.CountError(ErrorCodes.RateLimited);
+        connection.SendOwned(ServerMessages.RateLimited(text, retryAfterMs));
     }
 
     private void Error(PeerConnection connection, string code, string text, Room? room = null)

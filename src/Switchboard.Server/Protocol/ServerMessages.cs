@@ -96,6 +96,22 @@ internal sealed class ServerMessages
         return Complete(writer, buffer);
     }
 
+    /// <summary>
+    /// <c>rate-limited</c>: a message or look-up was refused, and may be tried again after
+    /// <paramref name="retryAfterMs"/> (docs/protocol.md). Only a refusal allocates this; the relay path does not.
+    /// </summary>
+    public static OutboundMessage RateLimited(string text, int retryAfterMs)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "error"u8);
+        writer.WriteString("payload"u8, text);
+        writer.WriteString("code"u8, ErrorCodes.RateLimited);
+        writer.WriteNumber("retryAfterMs"u8, retryAfterMs);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
     private delegate void Body(Utf8JsonWriter writer, Room room, ReadOnlySpan<byte> peerId, ServerMessages self);
 
     private OutboundMessage Format(Room room, ReadOnlySpan<byte> peerId, Body body)

@@ -14,6 +14,7 @@ const roomErrors = {
   'too-many-rooms': 'This page is in too many rooms at once. Reload it and try again.',
   'bad-room-id': 'That doesn\'t look like a room id or link. Paste the whole link you were sent.',
   'bad-message': 'The server did not accept that request. Reload the page and try again.',
+  'rate-limited': 'This page asked the server for too much in a short time, so it is holding back for a moment. Wait a few seconds and try again.',
   timeout: 'The server didn\'t answer. Check your connection and try again.',
   disconnected: 'The connection to the server dropped before it answered. Try again in a moment.',
 };
@@ -47,12 +48,17 @@ function parseRoomId(input) {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
 }
 
+/** @param {number | undefined} retryAfterMs how long the server said to wait */
+const rateLimitedText = (retryAfterMs) => (retryAfterMs === undefined || retryAfterMs < 1000
+  ? roomErrors['rate-limited']
+  : `This page asked the server for too much in a short time, so it is holding back for a moment. Try again in ${Math.ceil(retryAfterMs / 1000)} seconds.`);
+
 function showRoomError(error) {
   const code = error instanceof SwitchboardError && error.code in roomErrors ? error.code : 'disconnected';
   if (!(error instanceof SwitchboardError)) {
     console.warn('[main] unexpected failure:', error);
   }
-  ui.showError(code, roomErrors[code]);
+  ui.showError(code, code === 'rate-limited' ? rateLimitedText(error.retryAfterMs) : roomErrors[code]);
 }
 
 function showMediaState() {
@@ -82,6 +88,15 @@ client.addEventListener('reconnecting', (e) => {
   } else {
     ui.setSignalingState('offline');
     ui.showError('server-unreachable', 'Can\'t reach the Switchboard server. Trying again…');
+  }
+});
+// A relayed message the server refused: this page sent more than the server takes at once. Said once
+// a minute at most; the call may still connect, since ICE needs only some of its candidates.
+let slowDownNoticedAt = -Infinity;
+client.addEventListener('servererror', (e) => {
+  if (e.detail.code === 'rate-limited' && performance.now() - slowDownNoticedAt > 60_000) {
+    slowDownNoticedAt = performance.now();
+    ui.notice('This page is sending the server more than it takes at once, so some of it was held back. If someone doesn\'t connect, leave and join again in a few seconds.');
   }
 });
 client.addEventListener('reconnected', () => {

@@ -22,7 +22,8 @@ export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'pe
 const requestTypes = new Set(['createRoom', 'join', 'leave']);
 // Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
 // and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
-const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room']);
+// rate-limited can answer either; while a request waits, it is taken to answer that request.
+const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited']);
 const rejoinAttempts = 5;
 
 const log = (...args) => console.info('[switchboard]', ...args);
@@ -43,6 +44,9 @@ export function defaultUrl(moduleUrl = import.meta.url) {
   return url.href;
 }
 
+/** @returns {number | undefined} a `rate-limited` error's wait, when it carries a sensible one */
+const retryAfter = (message) => (Number.isInteger(message.retryAfterMs) && message.retryAfterMs >= 0 ? message.retryAfterMs : undefined);
+
 /** A request that the server refused, or that could not be answered. */
 export class SwitchboardError extends Error {
   /**
@@ -50,12 +54,14 @@ export class SwitchboardError extends Error {
    *   `disconnected` / `timeout` / `closed` for requests the connection could not finish
    * @param {string} message
    * @param {string} [roomId]
+   * @param {number} [retryAfterMs] for `rate-limited`: how long until the server takes the request again
    */
-  constructor(code, message, roomId) {
+  constructor(code, message, roomId, retryAfterMs) {
     super(message);
     this.name = 'SwitchboardError';
     this.code = code;
     this.roomId = roomId;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -82,7 +88,8 @@ export class SwitchboardError extends Error {
  *   because everyone left or the server restarted, or it stayed full)
  * - `peerjoined` / `peerleft` — detail `{ roomId, peerId }`
  * - `message` — detail: a message relayed from another member, with the server's trusted `from`
- * - `servererror` — detail `{ code, message, roomId }`: an error that answers no request of this client
+ * - `servererror` — detail `{ code, message, roomId, retryAfterMs }`: an error that answers no request of
+ *   this client (`rate-limited` for a relayed message the server refused: this page sent too much at once)
  * - `closed` — {@link close} was called
  */
 export class SwitchboardClient extends EventTarget {
@@ -414,9 +421,9 @@ export class SwitchboardClient extends EventTarget {
           && (message.roomId === undefined || message.roomId === pending.roomId)
           && (message.code !== 'not-in-room' || pending.type === 'leave');
         if (answersPending) {
-          this.#settle(head, new SwitchboardError(message.code, String(message.payload ?? message.code), message.roomId ?? pending.roomId));
+          this.#settle(head, new SwitchboardError(message.code, String(message.payload ?? message.code), message.roomId ?? pending.roomId, retryAfter(message)));
         } else {
-          this.#dispatch('servererror', { code: message.code, message: message.payload, roomId: message.roomId });
+          this.#dispatch('servererror', { code: message.code, message: message.payload, roomId: message.roomId, retryAfterMs: retryAfter(message) });
         }
         return;
       }
