@@ -106,7 +106,7 @@ internal sealed partial class SwitchboardMiddleware
         }
 
         var transport = new PipelineTransport(stream, context);
-        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client));
+        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client, context.Request.QueryString.Value));
     }
 
     /// <summary>Every <c>X-Forwarded-For</c> value joined in order, as the direct path's parser reads them.</summary>

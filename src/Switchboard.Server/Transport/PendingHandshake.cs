@@ -116,7 +116,7 @@ internal sealed class PendingHandshake : IEpollTarget
         }
 
         var transport = new DirectTransport(_socket, registration);
-        transport.Start(factory.Create(transport, forwardedFor));
+        transport.Start(factory.Create(transport, forwardedFor, request.Query));
     }
 
     private void OnTimeout()
