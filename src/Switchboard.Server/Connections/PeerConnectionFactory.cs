@@ -15,11 +15,11 @@ namespace Switchboard.Server.Connections;
 /// </summary>
 internal sealed class PeerConnectionFactory
 {
-    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, UpgradeAdmission admission, ConnectionAuthenticator authenticator, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, UpgradeAdmission admission, TimeProvider timeProvider, ILoggerFactory loggerFactory, ConnectionAuthenticator? authenticator = null)
         : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, sendBacklog, metrics, timeProvider, loggerFactory)
     {
         Admission = admission;
-        Authenticator = authenticator.Enabled ? authenticator : null;
+        Authenticator = authenticator is { Enabled: true } ? authenticator : null;
     }
 
     /// <summary>For a handler other than the native dialect (tests of the connection on its own).</summary>
