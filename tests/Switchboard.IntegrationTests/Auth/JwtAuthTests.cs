@@ -230,14 +230,15 @@ public abstract class JwtAuthTests(WayIn wayIn) : WayInTests(wayIn)
     {
         var signer = TestSigner.Hs256();
         await using var server = await StartAsync(signer);
-        var shortToken = signer.Mint(TimeSpan.FromSeconds(2));
+        // exp is whole seconds, so this one ends 3–4 s from now: room enough to refresh first on a busy machine.
+        var shortToken = signer.Mint(TimeSpan.FromSeconds(4));
         await using var refreshed = await ConnectAsync(server, shortToken);
         await using var notRefreshed = await ConnectAsync(server, shortToken);
         await refreshed.ExpectAsync("authenticated");
         await notRefreshed.ExpectAsync("authenticated");
-        var (roomId, _) = await refreshed.CreateRoomAsync();
 
         var again = await AuthenticateAsync(refreshed, signer.Mint(TimeSpan.FromMinutes(5)));
+        var (roomId, _) = await refreshed.CreateRoomAsync();
 
         // The same first token's exp passes for both: the one without a refresh is closed, which is the clock this test waits on.
         await ExpectRefusedAsync(notRefreshed, "expired", TimeSpan.FromSeconds(10));
@@ -300,7 +301,7 @@ public abstract class JwtAuthTests(WayIn wayIn) : WayInTests(wayIn)
             o.Auth.Jwt.Audience = TestSigner.Audience;
             o.Auth.Jwt.SigningKeys = [.. signers.Select(s => s.Configured)];
 
-            // Exact expiry: the refresh test waits on a 2-second token's exp, not on exp plus 30 s of skew.
+            // Exact expiry: the refresh test waits on a 4-second token's exp, not on exp plus 30 s of skew.
             o.Auth.Jwt.ClockSkew = TimeSpan.Zero;
             configure?.Invoke(o.Auth);
         });
