@@ -138,6 +138,9 @@ public sealed class SwitchboardOptions
     /// <summary>The live dashboard (<c>/admin</c>).</summary>
     public AdminOptions Admin { get; set; } = new();
 
+    /// <summary>Authentication of clients with JSON Web Tokens (<c>Switchboard:Auth</c>, docs/auth.md). Default off.</summary>
+    public Auth.AuthOptions Auth { get; set; } = new();
+
     /// <summary>
     /// The sub-path the whole server is served under when a proxy forwards <c>https://host/switchboard/</c>
     /// without stripping it, e.g. <c>/switchboard</c>. The signaling paths are then under it too

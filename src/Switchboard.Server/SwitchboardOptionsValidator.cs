@@ -50,6 +50,8 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         MessageLimitOptionsValidator.Validate(options.MessageLimits, failures);
         Require(options.Admin.Token is null || options.Admin.Token.Length >= 16, "Admin:Token must be at least 16 characters when set (it guards the dashboard).");
 
+        failures.AddRange(Auth.AuthOptionsValidator.Validate(options.Auth).Select(failure => $"{SwitchboardOptions.SectionName}:{failure}"));
+
         var pathBase = options.PathBase.Trim();
         Require(
             pathBase.Length == 0 || (pathBase[0] == '/' && !pathBase.Contains("//", StringComparison.Ordinal) && pathBase.IndexOfAny(['?', '#', '\\', ' ']) < 0),

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
+using Switchboard.Server.Auth;
 using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
@@ -81,6 +82,9 @@ internal sealed partial class PeerConnection
     /// <summary>How far the close handshake has come.</summary>
     public ClosePhase Phase => _phase;
 
+    /// <summary>This connection's authentication; null when authentication is off (docs/auth.md).</summary>
+    public ConnectionAuth? Auth { get; init; }
+
     /// <summary>The transport can deliver events: the connection is counted and its bytes handled from now on.</summary>
     public void Start()
     {
@@ -90,6 +94,11 @@ internal sealed partial class PeerConnection
         if (_shared.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
         {
             Log.Connected(_shared.Logger, Id, ClientAddress, _transport.Kind);
+        }
+
+        if (Auth is not null)
+        {
+            _shared.Authenticator!.OnStarted(this, Auth);
         }
     }
 
@@ -148,6 +157,10 @@ internal sealed partial class PeerConnection
         }
 
         SweepPartial(now);
+        if (Auth is not null && _shared.Authenticator!.Sweep(this, Auth, now))
+        {
+            return;
+        }
 
         var heard = Volatile.Read(ref _lastHeard);
         var pingSentAt = _pingSentAt;

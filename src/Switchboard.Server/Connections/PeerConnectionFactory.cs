@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Admission;
+using Switchboard.Server.Auth;
 using Switchboard.Server.Dialects;
 using Switchboard.Server.Diagnostics;
 
@@ -14,10 +15,11 @@ namespace Switchboard.Server.Connections;
 /// </summary>
 internal sealed class PeerConnectionFactory
 {
-    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, UpgradeAdmission admission, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public PeerConnectionFactory(IOptions<SwitchboardOptions> options, NativeDialect dialect, ConnectionStore connections, ReceiveBufferBudget receiveBudget, SendBacklogBudget sendBacklog, SwitchboardMetrics metrics, UpgradeAdmission admission, TimeProvider timeProvider, ILoggerFactory loggerFactory, ConnectionAuthenticator? authenticator = null)
         : this(options.Value, (IMessageHandler)dialect, connections, receiveBudget, sendBacklog, metrics, timeProvider, loggerFactory)
     {
         Admission = admission;
+        Authenticator = authenticator is { Enabled: true } ? authenticator : null;
     }
 
     /// <summary>For a handler other than the native dialect (tests of the connection on its own).</summary>
@@ -57,11 +59,16 @@ internal sealed class PeerConnectionFactory
     /// <summary>Decides which upgrades are taken, for both ways in.</summary>
     public UpgradeAdmission Admission { get; } = UpgradeAdmission.Open();
 
+    /// <summary>The authentication gate; null when authentication is off, so a connection then keeps no state for it.</summary>
+    public ConnectionAuthenticator? Authenticator { get; init; }
+
     public int OpenConnections => Connections.Count;
 
     /// <summary>A connection over <paramref name="transport"/>; the transport starts it once it can deliver its events.</summary>
     /// <param name="transport">What carries the connection's bytes.</param>
     /// <param name="forwardedFor">The client's address when a known proxy forwarded it; null when it is the socket's peer.</param>
     /// <param name="admitted">What <see cref="UpgradeAdmission.Decide"/> admitted it with, given back when it ends; null when it was not counted.</param>
-    public PeerConnection Create(IPeerTransport transport, IPAddress? forwardedFor, AddressCount? admitted = null) => new(transport, this, forwardedFor, admitted);
+    /// <param name="query">The upgrade's query string, with its <c>?</c>: where an <c>access_token</c> may come.</param>
+    public PeerConnection Create(IPeerTransport transport, IPAddress? forwardedFor, AddressCount? admitted = null, string? query = null) =>
+        new(transport, this, forwardedFor, admitted) { Auth = Authenticator?.ForNewConnection(query) };
 }

@@ -1,3 +1,4 @@
+using Switchboard.Server.Auth;
 using Switchboard.Server.Connections;
 using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
@@ -15,9 +16,11 @@ internal sealed class NativeDialect : IMessageHandler
     private readonly SwitchboardOptions _options;
     private readonly ServerMessages _messages;
     private readonly SwitchboardMetrics _metrics;
+    private readonly ConnectionAuthenticator? _authenticator;
 
-    public NativeDialect(SignalingCore core, SwitchboardOptions options, SwitchboardMetrics metrics)
+    public NativeDialect(SignalingCore core, SwitchboardOptions options, SwitchboardMetrics metrics, ConnectionAuthenticator? authenticator = null)
     {
+        _authenticator = authenticator;
         _metrics = metrics;
         _core = core;
         _options = options;
@@ -27,6 +30,13 @@ internal sealed class NativeDialect : IMessageHandler
     public void OnText(PeerConnection connection, ReadOnlySpan<byte> message)
     {
         var parsed = MessageParser.Parse(message);
+
+        // Null while authentication is off: the relay path pays one field test.
+        if (connection.Auth is { } auth && !_authenticator!.Admit(connection, auth, parsed, message))
+        {
+            return;
+        }
+
         switch (parsed.Status)
         {
             case ParseStatus.BadJson:
@@ -46,6 +56,11 @@ internal sealed class NativeDialect : IMessageHandler
                 CreateRoom(connection, parsed);
                 break;
             case MessageKind.Join:
+                if (RefusesJoin(connection, message, parsed))
+                {
+                    break;
+                }
+
                 if (FindRoom(connection, message, parsed) is { } joinRoom)
                 {
                     Answer(connection, _core.Join(connection, joinRoom, answer: true), joinRoom);
@@ -55,14 +70,25 @@ internal sealed class NativeDialect : IMessageHandler
             case MessageKind.Leave:
                 Leave(connection, message, parsed);
                 break;
+            case MessageKind.Auth:
+                // Only reached with authentication off: a client that sends a token anyway is told, not ignored.
+                Error(connection, ErrorCodes.BadMessage, "this server does not use authentication: auth is not needed");
+                break;
             default:
                 Relay(connection, message, parsed);
                 break;
         }
     }
 
-    public void OnBinary(PeerConnection connection) =>
+    public void OnBinary(PeerConnection connection)
+    {
+        if (connection.Auth is { } auth && !_authenticator!.AdmitBinary(connection, auth))
+        {
+            return;
+        }
+
         Error(connection, ErrorCodes.BadMessage, "binary frames are not supported: send JSON as text");
+    }
 
     public void OnClosed(PeerConnection connection) => _core.Disconnect(connection);
 
@@ -71,6 +97,11 @@ internal sealed class NativeDialect : IMessageHandler
 
     private void CreateRoom(PeerConnection connection, in ParsedMessage parsed)
     {
+        if (connection.Auth is { } auth && _authenticator!.RefusesCreate(connection, auth))
+        {
+            return;
+        }
+
         var capacity = parsed.Capacity ?? _options.DefaultRoomCapacity;
         if (parsed.CapacityInvalid || capacity < 2 || capacity > _options.MaxRoomCapacity)
         {
@@ -111,6 +142,11 @@ internal sealed class NativeDialect : IMessageHandler
         if (room is null)
         {
             // Not a member: only the tutorial's join (an offer) may go on, into a room that exists.
+            if (parsed.Kind == MessageKind.Offer && RefusesJoin(sender, message, parsed))
+            {
+                return;
+            }
+
             room = LookUp(sender, message, parsed.RoomId);
             if (room is null)
             {
@@ -151,6 +187,10 @@ internal sealed class NativeDialect : IMessageHandler
             _metrics.Local.Hot.MessagesRelayed += _core.Broadcast(room, sender, relayed);
         }
     }
+
+    /// <summary>A join the connection's token does not allow (sb:rooms): refused before the room is looked up.</summary>
+    private bool RefusesJoin(PeerConnection connection, ReadOnlySpan<byte> message, in ParsedMessage parsed) =>
+        connection.Auth is { } auth && parsed.RoomId.IsPresent && _authenticator!.RefusesJoin(connection, auth, message, parsed.RoomId);
 
     private Room? FindRoom(PeerConnection connection, ReadOnlySpan<byte> message, in ParsedMessage parsed)
     {

@@ -112,7 +112,7 @@ internal sealed partial class SwitchboardMiddleware
         }
 
         var transport = new PipelineTransport(stream, context);
-        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client, admitted));
+        await transport.RunAsync(_factory.Create(transport, Equals(client, context.Connection.RemoteIpAddress) ? null : client, admitted, context.Request.QueryString.Value));
     }
 
     /// <summary>

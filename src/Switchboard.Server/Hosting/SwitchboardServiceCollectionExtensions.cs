@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Switchboard.Server;
 using Switchboard.Server.Admission;
+using Switchboard.Server.Auth;
 using Switchboard.Server.Connections;
 using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Dialects;
@@ -38,7 +39,9 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
-        services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetRequiredService<SwitchboardMetrics>()));
+        services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetRequiredService<SwitchboardMetrics>(), sp.GetRequiredService<ConnectionAuthenticator>()));
+        services.TryAddSingleton<ConnectionAuthenticator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.Extensions.Logging.LoggerFilterOptions>, TokenLogFilter>());
         services.TryAddSingleton<SwitchboardMetrics>();
         services.TryAddSingleton<SwitchboardDrain>();
         services.TryAddSingleton(sp => new ClientAddressResolver(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value.KnownProxies));

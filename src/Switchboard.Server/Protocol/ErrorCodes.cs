@@ -14,7 +14,10 @@ internal static class ErrorCodes
     /// <summary>Over a limit: the message was refused; the error says after how long (<c>retryAfterMs</c>) to try again.</summary>
     public const string RateLimited = "rate-limited";
 
-    /// <summary>Authentication is required and the token was missing, expired, badly signed or does not allow this; the connection is closed with 1008.</summary>
+    /// <summary>
+    /// Authentication is required and the token was missing, expired or badly signed (the connection is then
+    /// closed with 1008), or the token does not allow this action (the connection stays open).
+    /// </summary>
     public const string Unauthorized = "unauthorized";
 
     /// <summary>Every code, in a fixed order: <c>switchboard_errors_total</c> counts by index into it.</summary>

@@ -13,6 +13,9 @@ internal enum MessageKind
     Leave,
     Ping,
 
+    /// <summary><c>auth</c>: a token, the first or a refresh (docs/auth.md).</summary>
+    Auth,
+
     /// <summary>A type only the server may send.</summary>
     Reserved,
 }

@@ -133,13 +133,15 @@ internal static class MessageParser
             _ when name.SequenceEqual("join"u8) => MessageKind.Join,
             _ when name.SequenceEqual("leave"u8) => MessageKind.Leave,
             _ when name.SequenceEqual("ping"u8) => MessageKind.Ping,
+            _ when name.SequenceEqual("auth"u8) => MessageKind.Auth,
             _ when name.SequenceEqual("roomCreated"u8)
                 || name.SequenceEqual("joined"u8)
                 || name.SequenceEqual("left"u8)
                 || name.SequenceEqual("peerJoined"u8)
                 || name.SequenceEqual("peerLeft"u8)
                 || name.SequenceEqual("pong"u8)
-                || name.SequenceEqual("error"u8) => MessageKind.Reserved,
+                || name.SequenceEqual("error"u8)
+                || name.SequenceEqual("authenticated"u8) => MessageKind.Reserved,
             _ => MessageKind.Relay,
         };
     }

@@ -55,9 +55,40 @@ internal sealed class ServerMessages
         }
 
         writer.WriteEndArray();
+        WriteIdentities(writer, others, peerId);
         WriteIceServers(writer);
         writer.WriteEndObject();
         return Complete(writer, buffer);
+    }
+
+    /// <summary>
+    /// With authentication on, who the members are (their tokens' <c>sub</c> and <c>sb:name</c>) by peer id,
+    /// beside <c>peers</c> so clients that only read <c>peers</c> are unaffected. Absent when none has one.
+    /// </summary>
+    private static void WriteIdentities(Utf8JsonWriter writer, PeerConnection[] others, ReadOnlySpan<byte> peerId)
+    {
+        var started = false;
+        foreach (var member in others)
+        {
+            if (member.Auth?.Identity is not { } identity || member.IdUtf8.AsSpan().SequenceEqual(peerId))
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                writer.WriteStartObject("identities"u8);
+                started = true;
+            }
+
+            writer.WritePropertyName(member.IdUtf8);
+            writer.WriteRawValue(identity, skipInputValidation: true);
+        }
+
+        if (started)
+        {
+            writer.WriteEndObject();
+        }
     }
 
     public OutboundMessage Left(Room room) => Format(room, default, static (writer, room, _, _) =>
@@ -66,12 +97,23 @@ internal sealed class ServerMessages
         writer.WriteString("roomId"u8, room.IdUtf8);
     });
 
-    public OutboundMessage PeerJoined(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
+    /// <summary><c>peerJoined</c>; with the joiner's <paramref name="identity"/> (a JSON object) when its token gave one.</summary>
+    public OutboundMessage PeerJoined(Room room, ReadOnlySpan<byte> peerId, byte[]? identity = null)
     {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
         writer.WriteString("type"u8, "peerJoined"u8);
         writer.WriteString("roomId"u8, room.IdUtf8);
         writer.WriteString("peerId"u8, peerId);
-    });
+        if (identity is not null)
+        {
+            writer.WritePropertyName("identity"u8);
+            writer.WriteRawValue(identity, skipInputValidation: true);
+        }
+
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
 
     public OutboundMessage PeerLeft(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
     {

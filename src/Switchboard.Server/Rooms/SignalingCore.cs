@@ -90,7 +90,7 @@ internal sealed partial class SignalingCore
         peer.Rooms.Add(room);
         Interlocked.Increment(ref _memberships);
         Log.PeerJoined(_logger, room.Id, peer.Id);
-        Broadcast(room, peer, _messages.PeerJoined(room, peer.IdUtf8));
+        Broadcast(room, peer, _messages.PeerJoined(room, peer.IdUtf8, peer.Auth?.Identity));
         return JoinStatus.Joined;
     }
 

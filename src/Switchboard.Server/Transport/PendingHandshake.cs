@@ -124,7 +124,7 @@ internal sealed class PendingHandshake : IEpollTarget
         }
 
         var transport = new DirectTransport(_socket, registration);
-        transport.Start(factory.Create(transport, Equals(client, peer) ? null : client, admitted));
+        transport.Start(factory.Create(transport, Equals(client, peer) ? null : client, admitted, request.Query));
     }
 
     private void OnTimeout()

@@ -17,7 +17,10 @@ const roomErrors = {
   'rate-limited': 'This page asked the server for too much in a short time, so it is holding back for a moment. Wait a few seconds and try again.',
   timeout: 'The server didn\'t answer. Check your connection and try again.',
   disconnected: 'The connection to the server dropped before it answered. Try again in a moment.',
+  unauthorized: 'Your sign-in doesn\'t allow this: it may have expired, or it doesn\'t let you start a call or join this one. Open the link from the app that sent you here again, or ask the person who invited you.',
 };
+const signInRefused = 'This Switchboard server needs you to be signed in, and it did not accept your sign-in: it is missing,'
+  + ' has expired or is not valid. Open the link from the app that sent you here again to get a fresh one.';
 const roomErrorCodes = Object.keys(roomErrors);
 
 /** @param {string[]} names the people no direct connection could be made to */
@@ -29,8 +32,25 @@ const networkBlockedText = (names) => `Can't connect to ${names.join(', ')}: a n
 // Settings a test (or someone debugging) may set before the page loads; see docs/web-app.md.
 const settings = globalThis.__switchboardSettings ?? {};
 
+/**
+ * The token in the page's fragment (`#access_token=…`, or `#<roomId>&access_token=…`; docs/web-app.md),
+ * taken out of the address bar at once so it is not shared along with the link. A fragment never
+ * reaches a server, so the token is in no access log either.
+ * @returns {string | undefined}
+ */
+function takeToken() {
+  const parts = location.hash.slice(1).split('&');
+  const entry = parts.find((part) => part.startsWith('access_token='));
+  if (entry === undefined) {
+    return undefined;
+  }
+  const rest = parts.filter((part) => part !== entry).join('&');
+  history.replaceState(null, '', rest ? `#${rest}` : `${location.pathname}${location.search}`);
+  return decodeURIComponent(entry.slice('access_token='.length));
+}
+
 const ui = new Ui(document);
-const client = new SwitchboardClient();
+const client = new SwitchboardClient({ token: takeToken() ?? settings.token });
 const media = new LocalMedia();
 const call = new Call(client, media, { connectTimeoutMs: settings.connectTimeoutMs });
 
@@ -98,6 +118,10 @@ client.addEventListener('servererror', (e) => {
     slowDownNoticedAt = performance.now();
     ui.notice('This page is sending the server more than it takes at once, so some of it was held back. If someone doesn\'t connect, leave and join again in a few seconds.');
   }
+});
+client.addEventListener('unauthorized', () => {
+  ui.setSignalingState('not signed in');
+  ui.showError('unauthorized', signInRefused);
 });
 client.addEventListener('reconnected', () => {
   restartNoticed = false;

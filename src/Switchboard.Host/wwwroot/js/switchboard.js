@@ -17,13 +17,15 @@ import { SignalingSocket } from './signaling.js';
 import { backoffDelay, defaultBackoff, defaultRestart } from './reconnect.js';
 
 /** Types only the server may send; a client that sends one gets `bad-message`. */
-export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error']);
+export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error', 'authenticated']);
 
-const requestTypes = new Set(['createRoom', 'join', 'leave']);
+const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth']);
 // Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
 // and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
 // rate-limited can answer either; while a request waits, it is taken to answer that request.
-const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited']);
+const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited', 'unauthorized']);
+// The server's close after a missing, invalid or expired token (docs/auth.md): retrying with the same token cannot help.
+const unauthorizedClose = { code: 1008, reason: 'unauthorized' };
 const rejoinAttempts = 5;
 
 const log = (...args) => console.info('[switchboard]', ...args);
@@ -71,6 +73,8 @@ export class SwitchboardError extends Error {
  * @property {string} peerId this connection's id; it changes on every reconnect
  * @property {number} capacity
  * @property {string[]} peers the other members when this answer was sent, oldest first
+ * @property {Object<string, {sub?: string, name?: string}>} identities with authentication on, who those
+ *   members are (by peerId), as their tokens say; empty otherwise
  * @property {RTCIceServer[]} iceServers
  */
 
@@ -90,6 +94,9 @@ export class SwitchboardError extends Error {
  * - `message` — detail: a message relayed from another member, with the server's trusted `from`
  * - `servererror` — detail `{ code, message, roomId, retryAfterMs }`: an error that answers no request of
  *   this client (`rate-limited` for a relayed message the server refused: this page sent too much at once)
+ * - `authenticated` — detail `{ exp, identity }`: the server took the token (docs/auth.md); exp in Unix seconds
+ * - `unauthorized` — detail `{ message }`: the server refused the token (missing, invalid or expired) and
+ *   closed the connection; the client stops reconnecting until {@link setToken} gives it another
  * - `closed` — {@link close} was called
  */
 export class SwitchboardClient extends EventTarget {
@@ -105,6 +112,10 @@ export class SwitchboardClient extends EventTarget {
   /** @type {{ message: object, resolve: Function, reject: Function, timer: number, sent: boolean }[]} */
   #requests = [];
   #peerId = null;
+  /** @type {string | null} sent as the first message of every connection when the server wants one */
+  #token = null;
+  #unauthorized = null;
+  #lastRefusal = null;
   /** @type {RTCIceServer[]} */
   #iceServers = [];
   #heartbeat = 0;
@@ -123,9 +134,12 @@ export class SwitchboardClient extends EventTarget {
    * @param {number} [options.requestTimeoutMs] how long createRoom/join/leave wait for the answer
    * @param {number} [options.heartbeatMs] how often to check that the server still answers (0: never)
    * @param {boolean} [options.rejoin] rejoin rooms after a reconnect (default true)
+   * @param {string} [options.token] a token from the application's backend, for a server with
+   *   authentication on (docs/auth.md): sent as the first message of every connection
    */
-  constructor({ url = defaultUrl(), backoff = defaultBackoff, restart = defaultRestart, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true } = {}) {
+  constructor({ url = defaultUrl(), backoff = defaultBackoff, restart = defaultRestart, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true, token } = {}) {
     super();
+    this.#token = token ?? null;
     this.#socket = new SignalingSocket(url, { backoff, restart });
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#heartbeatMs = heartbeatMs;
@@ -267,6 +281,26 @@ export class SwitchboardClient extends EventTarget {
     return this.#socket.send(message);
   }
 
+  /**
+   * Gives the client a (fresh) token: sent now if connected, as a refresh before the old one's `exp`,
+   * and on every later connection. After an `unauthorized` close it starts connecting again.
+   * @param {string} token
+   */
+  setToken(token) {
+    this.#token = token;
+    if (this.#unauthorized !== null && !this.#closed) {
+      this.#unauthorized = null;
+      this.#socket.start();
+    } else {
+      this.#socket.send({ type: 'auth', token });
+    }
+  }
+
+  /** @returns {string | null} why the server refused the token, while the client waits for another */
+  get unauthorized() {
+    return this.#unauthorized;
+  }
+
   /** Leaves nothing behind: closes the connection for good and fails requests still waiting. */
   close() {
     if (this.#closed) {
@@ -328,6 +362,10 @@ export class SwitchboardClient extends EventTarget {
   }
 
   #onOpen(reconnected) {
+    if (this.#token !== null) {
+      // First, before any request: the server answers in order, so what follows is judged by this token.
+      this.#socket.send({ type: 'auth', token: this.#token });
+    }
     this.#startHeartbeat();
     if (!reconnected) {
       this.#resolveConnected();
@@ -344,8 +382,14 @@ export class SwitchboardClient extends EventTarget {
     this.#pump();
   }
 
-  #onClose({ wasOpen }) {
+  #onClose({ wasOpen, code, reason }) {
     this.#stopHeartbeat();
+    if (code === unauthorizedClose.code && reason === unauthorizedClose.reason) {
+      this.#unauthorized = this.#lastRefusal ?? 'the server did not accept the token';
+      this.#socket.stop();
+      this.#failRequests('unauthorized', this.#unauthorized);
+      this.#dispatch('unauthorized', { message: this.#unauthorized });
+    }
     if (!wasOpen) {
       return;
     }
@@ -408,7 +452,7 @@ export class SwitchboardClient extends EventTarget {
         return;
       case 'peerJoined':
         this.#rooms.get(message.roomId)?.peers.add(message.peerId);
-        this.#dispatch('peerjoined', { roomId: message.roomId, peerId: message.peerId });
+        this.#dispatch('peerjoined', { roomId: message.roomId, peerId: message.peerId, identity: message.identity ?? null });
         return;
       case 'peerLeft':
         this.#rooms.get(message.roomId)?.peers.delete(message.peerId);
@@ -416,7 +460,14 @@ export class SwitchboardClient extends EventTarget {
         return;
       case 'pong':
         return;
+      case 'authenticated':
+        this.#dispatch('authenticated', { exp: message.exp, identity: message.identity ?? null });
+        return;
       case 'error': {
+        if (message.code === 'unauthorized') {
+          // Why, for the close 1008 that follows when it was the token itself that was refused.
+          this.#lastRefusal = String(message.payload ?? 'unauthorized');
+        }
         const answersPending = pending !== null && requestErrorCodes.has(message.code)
           && (message.roomId === undefined || message.roomId === pending.roomId)
           && (message.code !== 'not-in-room' || pending.type === 'leave');
@@ -437,7 +488,8 @@ export class SwitchboardClient extends EventTarget {
     this.#peerId = message.peerId;
     this.#iceServers = Array.isArray(message.iceServers) ? message.iceServers : [];
     this.#rooms.set(message.roomId, { capacity, peers: new Set(peers) });
-    return { roomId: message.roomId, peerId: message.peerId, capacity, peers: [...peers], iceServers: this.#iceServers };
+    const identities = typeof message.identities === 'object' && message.identities !== null ? message.identities : {};
+    return { roomId: message.roomId, peerId: message.peerId, capacity, peers: [...peers], identities, iceServers: this.#iceServers };
   }
 
   // The server's WebSocket pings keep the server informed; a page learns of a dead connection only by
