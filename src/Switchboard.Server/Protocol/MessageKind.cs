@@ -13,6 +13,9 @@ internal enum MessageKind
     Leave,
     Ping,
 
+    /// <summary><c>iceServers</c>: a request for the ICE server list with fresh TURN credentials.</summary>
+    IceServers,
+
     /// <summary>A type only the server may send.</summary>
     Reserved,
 }
