@@ -237,6 +237,22 @@ export class PeerLink extends EventTarget {
     return true;
   }
 
+  /**
+   * Uses a new ICE server list (fresh TURN credentials) from now on: for an ICE restart, and for relays
+   * allocated later. Relays already allocated keep working after their credentials expire.
+   * @param {RTCIceServer[]} iceServers
+   */
+  setIceServers(iceServers) {
+    if (this.#closed) {
+      return;
+    }
+    try {
+      this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
+    } catch (error) {
+      console.info(`[peer ${this.#name}] could not take the new ICE servers: ${error}`);
+    }
+  }
+
   /** Hangs up this link. */
   close() {
     if (this.#closed) {
