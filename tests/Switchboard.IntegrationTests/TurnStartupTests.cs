@@ -8,18 +8,12 @@ public sealed class TurnStartupTests
     private const string Secret = "turn-secret-never-printed-0123456789";
 
     [Fact]
-    public async Task TurnConfigured_StartedLineNamesUrlsAndTtl_NeverTheSecret()
+    public async Task TurnFlagsAndSecretInEnvironment_StartedLineNamesUrlsAndTtl_NeverTheSecret()
     {
         // All interfaces, where a missing STUN/TURN server is warned about; Debug so every log event is seen.
         await using var host = await SwitchboardProcess.StartAsync(
-            ["--port", "0", "--Logging:LogLevel:Default", "Debug"],
-            new Dictionary<string, string>
-            {
-                ["Switchboard__Turn__Secret"] = Secret,
-                ["Switchboard__Turn__Urls__0"] = "turn:turn.example.org:3478",
-                ["Switchboard__Turn__Urls__1"] = "turns:turn.example.org:5349",
-                ["Switchboard__Turn__Ttl"] = "00:30:00",
-            });
+            ["--port", "0", "--Logging:LogLevel:Default", "Debug", "--turn-urls", "turn:turn.example.org:3478,turns:turn.example.org:5349", "--turn-ttl", "00:30:00"],
+            new Dictionary<string, string> { ["Switchboard__Turn__Secret"] = Secret });
         await Retry.UntilAsync("the Started line is printed", () => host.Output.Contains(") started; endpoints", StringComparison.Ordinal));
 
         Assert.Contains("Turn=turn:turn.example.org:3478 turns:turn.example.org:5349 (credentials for 00:30:00)", host.Output, StringComparison.Ordinal);

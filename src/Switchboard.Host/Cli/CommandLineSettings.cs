@@ -50,6 +50,8 @@ internal static class CommandLineSettings
         new("--handshake-timeout", S + "HandshakeTimeout", null, "hh:mm:ss", "how long a new connection may take to send its request head", "00:00:10", SettingKind.Duration),
         new("--paths", S + "Paths", null, "paths", "paths that accept WebSocket upgrades (comma-separated or repeated)", "/ws,/", SettingKind.List),
         new("--ice-server", S + "IceServers", null, "url", "a STUN or TURN URL handed to clients, one server each (repeatable); TURN credentials go in --config or the environment", null, SettingKind.IceServerList),
+        new("--turn-urls", S + "Turn:Urls", null, "urls", "TURN URLs handed to clients with a credential minted for each (comma-separated or repeated); needs Switchboard__Turn__Secret in the environment, since a secret has no flag", null, SettingKind.List),
+        new("--turn-ttl", S + "Turn:Ttl", null, "hh:mm:ss", "how long each minted TURN credential may start new relays", "01:00:00", SettingKind.Duration),
     ];
 
     /// <summary>The environment variable that sets the same key as <paramref name="setting"/>, or null.</summary>
