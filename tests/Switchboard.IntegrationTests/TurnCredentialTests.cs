@@ -119,6 +119,23 @@ public sealed class TurnCredentialTests(CoturnServer coturn) : IClassFixture<Cot
     }
 
     [Fact]
+    public async Task Metrics_ThreeAnswersWithCredentials_ScrapedAsTurnCredentialsTotalThree()
+    {
+        await using var server = await StartAsync(WayIn.Direct, CoturnServer.OldSecret);
+        await using var client = await server.ConnectAsync();
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+
+        await client.CreateRoomAsync();
+        await client.SendAsync(new { type = "iceServers" });
+        await client.ExpectAsync("iceServers");
+        await client.SendAsync(new { type = "iceServers" });
+        await client.ExpectAsync("iceServers");
+
+        var line = new System.Text.RegularExpressions.Regex(@"^switchboard_turn_credentials_total(\{[^}]*\})? 3( |$)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        await Retry.UntilAsync("/metrics counts the three credentials", async () => line.IsMatch(await http.GetStringAsync("/metrics")), TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task IceServersRequest_TurnOff_AnswersTheConfiguredListAlone()
     {
         await using var server = await TestServer.StartAsync(o => o.IceServers.Add(new() { Urls = ["stun:stun.example.test:3478"] }));

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,15 +22,29 @@ internal sealed class TurnCredentials
     private readonly byte[]? _key;
     private readonly byte[][] _urls;
     private readonly TimeProvider _time;
+    private long _issued;
 
-    public TurnCredentials(IOptions<TurnOptions> options, TimeProvider time)
+    /// <param name="options">The secret, URLs and lifetime.</param>
+    /// <param name="time">The server's clock: expiries are its now + Ttl.</param>
+    /// <param name="meterFactory">Where <c>switchboard.turn.credentials</c> is counted (the server's <c>Switchboard</c> meter); none in unit tests.</param>
+    public TurnCredentials(IOptions<TurnOptions> options, TimeProvider time, IMeterFactory? meterFactory = null)
     {
         var turn = options.Value;
         _time = time;
         Ttl = turn.Ttl;
         _key = turn.Enabled ? Encoding.UTF8.GetBytes(turn.Secret!) : null;
         _urls = turn.Enabled ? [.. turn.Urls.Select(Encoding.UTF8.GetBytes)] : [];
+        if (_key is not null)
+        {
+            // The factory hands back the meter SwitchboardMetrics registered its instruments on, so this one
+            // is exported beside them. A sudden climb is someone collecting credentials.
+            meterFactory?.Create(Switchboard.Server.Diagnostics.SwitchboardMetrics.MeterName)
+                .CreateObservableCounter("switchboard.turn.credentials", () => Volatile.Read(ref _issued), description: "TURN credentials minted (one per roomCreated, joined and iceServers answer).");
+        }
     }
+
+    /// <summary>Credentials minted so far.</summary>
+    public long Issued => Volatile.Read(ref _issued);
 
     /// <summary>True when a secret and URLs are configured.</summary>
     public bool Enabled => _key is not null;
@@ -67,6 +82,8 @@ internal sealed class TurnCredentials
         writer.WriteString("username"u8, username[..usernameLength]);
         writer.WriteString("credential"u8, credential);
         writer.WriteEndObject();
+        // Joins and refreshes only, never the relay path: a shared counter costs nothing that matters here.
+        Interlocked.Increment(ref _issued);
     }
 
     /// <summary>The length of a credential: base64 of a 20-byte HMAC-SHA1.</summary>
