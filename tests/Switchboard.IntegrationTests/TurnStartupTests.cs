@@ -18,7 +18,21 @@ public sealed class TurnStartupTests
 
         Assert.Contains("Turn=turn:turn.example.org:3478 turns:turn.example.org:5349 (credentials for 00:30:00)", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("No STUN or TURN server is configured", host.Output, StringComparison.Ordinal);
+
+        // A session that is handed credentials, logged at Debug: neither the secret nor a credential shows.
+        string credential;
+        await using (var client = await TestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Port}/ws")))
+        {
+            await client.SendAsync(new { type = "createRoom" });
+            var created = await client.ExpectAsync("roomCreated");
+            credential = (string)created["iceServers"]![0]!["credential"]!;
+            Assert.Equal(1_800_000, (long)created["iceServersTtlMs"]!);
+            await client.CloseAsync();
+        }
+
+        await Retry.UntilAsync("the peer's disconnect is logged", () => host.Output.Contains("disconnected", StringComparison.Ordinal));
         Assert.DoesNotContain(Secret, host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, host.Output, StringComparison.Ordinal);
     }
 
     [Fact]
