@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Switchboard.Testing;
+using Xunit;
 
-namespace Switchboard.IntegrationTests;
+namespace Switchboard.Testing;
 
 /// <summary>
 /// A real coturn (Debian's <c>turnserver</c>) on 127.0.0.1 with a static auth secret, started once for a
