@@ -38,7 +38,7 @@ public sealed class TurnRelayCallTests(BrowserFixture browser, ITestOutputHelper
         """;
 
     [Fact]
-    public async Task Call_OnlyRelayCandidatesGetThrough_ConnectsThroughCoturnWithMintedCredentials()
+    public async Task Call_OnlyRelayCandidatesGetThrough_ConnectsThroughCoturnWithMintedCredentialsAndTakesFreshOnes()
     {
         var coturn = new CoturnServer();
         await coturn.InitializeAsync();
@@ -65,6 +65,24 @@ public sealed class TurnRelayCallTests(BrowserFixture browser, ITestOutputHelper
             {
                 Assert.True(await person.Page.EvaluateAsync<int>("() => window.__remoteRelayCandidates") > 0, $"{person.Name} got no relay candidate from the other side");
             }
+
+            // A refresh, as the page does at half-life: the fresh credential reaches the open peer connection
+            // (setConfiguration), where an ICE restart would use it. A new one differs once a second passed.
+            var first = await alice.Page.EvaluateAsync<string[]>("() => window.__signalingDebug.iceUsernames");
+            string[] fresh = [];
+            await Retry.UntilAsync(
+                "alice's page is handed a fresh TURN credential",
+                async () =>
+                {
+                    await alice.Page.EvaluateAsync("() => window.__signalingDebug.refreshIceServers()");
+                    fresh = await alice.Page.EvaluateAsync<string[]>("() => window.__signalingDebug.iceUsernames");
+                    return fresh.Length == 1 && fresh[0] != first[0];
+                },
+                TimeSpan.FromMilliseconds(500));
+            await Retry.UntilAsync(
+                "alice's peer connection uses it",
+                async () => (await alice.Page.EvaluateAsync<string[]>("() => window.__signalingDebug.peers.map((peer) => peer.iceUsernames[0])")).SequenceEqual(fresh),
+                TimeSpan.FromMilliseconds(100));
 
             await scenario.FinishAsync();
         }

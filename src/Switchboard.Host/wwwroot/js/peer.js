@@ -161,6 +161,8 @@ export class PeerLink extends EventTarget {
         sending: t.sender.track !== null,
       })),
       remoteTracks: this.#remote.getTracks().map((t) => ({ kind: t.kind, muted: t.muted, readyState: t.readyState })),
+      // User names only: which TURN credentials the connection uses now, never their passwords.
+      iceUsernames: this.#pc.getConfiguration().iceServers.map((server) => server.username).filter(Boolean),
     };
   }
 
