@@ -12,11 +12,18 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v supervisord >/dev/null 2>&1 || missing+=(supervisor)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# TurnCredentialTests try Switchboard's TURN credentials against a real coturn and its turnutils_uclient.
+command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages the tests need: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian starts the coturn it installs as a service on 3478: the tests run their own on a free port,
+  # and a test machine must not be left running a TURN relay for anyone.
+  if [[ " ${missing[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $sudo systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
 fi
 
 results=artifacts/test-results

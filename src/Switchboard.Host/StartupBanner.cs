@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Cli;
 using Switchboard.Server;
+using Switchboard.Server.Turn;
 
 namespace Switchboard.Host;
 
@@ -61,7 +62,7 @@ internal sealed partial class StartupBanner(
         Log.Started(logger, BuildVersion.Version, BuildVersion.Commit, string.Join(", ", addresses), Transport(settings), Limits(settings), Settings(settings, pathBase, publicUrl));
 
         var beyondLoopback = endpoints.Where(e => !e.IsLoopback).ToList();
-        if (beyondLoopback.Count > 0 && settings.IceServers.Count == 0)
+        if (beyondLoopback.Count > 0 && settings.IceServers.Count == 0 && Turn() is not { Enabled: true })
         {
             Log.NoIceServers(logger);
         }
@@ -134,11 +135,15 @@ internal sealed partial class StartupBanner(
             $"Tls={Or(configuration["Switchboard:Tls:CertificatePath"], "off")}",
             // Only the URLs: a TURN server's user name and credential are secrets.
             $"IceServers={(iceServers.Count > 0 ? string.Join(' ', iceServers) : "none")}",
+            // Only the URLs and the lifetime: the secret mints every credential.
+            $"Turn={(Turn() is { Enabled: true } turn ? $"{string.Join(' ', turn.Urls)} (credentials for {turn.Ttl:c})" : "off")}",
             $"KnownProxies={(proxies.Count > 0 ? string.Join(' ', proxies) : "none")}",
             $"Metrics={Metrics(o.Metrics)}",
             $"Admin={(string.IsNullOrEmpty(o.Admin.Token) ? "off" : "on (token set)")}",
             $"DrainTimeout={o.DrainTimeout:c}");
     }
+
+    private TurnOptions? Turn() => services.GetService<IOptions<TurnOptions>>()?.Value;
 
     private static string Metrics(MetricsOptions metrics)
     {

@@ -47,7 +47,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="configure">The test's own options.</param>
     /// <param name="port">The port on 127.0.0.1; 0 (the default) lets the OS pick a free one.</param>
     /// <param name="protocols">What Kestrel speaks on the endpoint; <see cref="HttpProtocols.Http2"/> for HTTP/2 without TLS (prior knowledge).</param>
-    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
+    /// <param name="services">Runs after <c>AddSwitchboard</c>: options classes of their own (<c>Switchboard:Turn</c>), a <see cref="TimeProvider"/> of the test's.</param>
+    public static async Task<TestServer> StartAsync(Action<SwitchboardOptions>? configure = null, int port = 0, HttpProtocols protocols = HttpProtocols.Http1AndHttp2, Action<IServiceCollection>? services = null)
     {
         var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,6 +58,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Services.AddSwitchboard(configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseSwitchboard();
         try
@@ -78,14 +80,15 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server reached the way <paramref name="wayIn"/> says; that choice is applied after
     /// <paramref name="configure"/>, so a test cannot run over the other way by accident.
     /// </summary>
-    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null, HttpProtocols protocols = HttpProtocols.Http1AndHttp2) =>
+    public static Task<TestServer> StartAsync(WayIn wayIn, Action<SwitchboardOptions>? configure = null, HttpProtocols protocols = HttpProtocols.Http1AndHttp2, Action<IServiceCollection>? services = null) =>
         StartAsync(
             o =>
             {
                 configure?.Invoke(o);
                 o.DirectWebSockets = wayIn == WayIn.Direct;
             },
-            protocols: protocols);
+            protocols: protocols,
+            services: services);
 
     public Task<TestClient> ConnectAsync(string path = "/ws") =>
         TestClient.ConnectAsync(new Uri($"ws://{HttpAddress.Authority}{path}"));

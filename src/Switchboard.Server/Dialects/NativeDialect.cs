@@ -52,6 +52,10 @@ internal sealed class NativeDialect : IMessageHandler
             case MessageKind.Ping:
                 connection.SendOwned(ServerMessages.Pong());
                 break;
+            case MessageKind.IceServers:
+                // Answered in and out of rooms: a client refreshes its TURN credentials before they expire.
+                connection.SendOwned(_messages.IceServers(connection.IdUtf8));
+                break;
             case MessageKind.CreateRoom:
                 CreateRoom(connection, parsed);
                 break;

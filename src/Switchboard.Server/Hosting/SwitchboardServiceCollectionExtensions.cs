@@ -36,7 +36,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelBufferLimits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, KestrelBufferLimits>());
-        services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value));
+        services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetService<Switchboard.Server.Turn.TurnCredentials>()));
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetRequiredService<SwitchboardMetrics>(), sp.GetRequiredService<ConnectionAuthenticator>()));
@@ -61,6 +61,6 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHostedService<MetricsListener>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
-        return new SwitchboardBuilder(services).AddTls();
+        return new SwitchboardBuilder(services).AddTls().AddTurn();
     }
 }

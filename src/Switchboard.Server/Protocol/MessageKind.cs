@@ -16,6 +16,9 @@ internal enum MessageKind
     /// <summary><c>auth</c>: a token, the first or a refresh (docs/auth.md).</summary>
     Auth,
 
+    /// <summary><c>iceServers</c>: a request for the ICE server list with fresh TURN credentials.</summary>
+    IceServers,
+
     /// <summary>A type only the server may send.</summary>
     Reserved,
 }

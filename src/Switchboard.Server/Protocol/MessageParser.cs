@@ -134,6 +134,7 @@ internal static class MessageParser
             _ when name.SequenceEqual("leave"u8) => MessageKind.Leave,
             _ when name.SequenceEqual("ping"u8) => MessageKind.Ping,
             _ when name.SequenceEqual("auth"u8) => MessageKind.Auth,
+            _ when name.SequenceEqual("iceServers"u8) => MessageKind.IceServers,
             _ when name.SequenceEqual("roomCreated"u8)
                 || name.SequenceEqual("joined"u8)
                 || name.SequenceEqual("left"u8)

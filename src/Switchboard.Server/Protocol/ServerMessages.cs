@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Switchboard.Server.Connections;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Turn;
 
 namespace Switchboard.Server.Protocol;
 
@@ -18,10 +19,14 @@ internal sealed class ServerMessages
     private static Utf8JsonWriter? _threadWriter;
 
     private readonly byte[] _iceServersJson;
+    private readonly byte[][] _iceServerEntries;
+    private readonly TurnCredentials? _turn;
 
-    public ServerMessages(SwitchboardOptions options)
+    public ServerMessages(SwitchboardOptions options, TurnCredentials? turn = null)
     {
         _iceServersJson = FormatIceServers(options.IceServers);
+        _iceServerEntries = [.. options.IceServers.Select(FormatIceServer)];
+        _turn = turn is { Enabled: true } ? turn : null;
     }
 
     public static OutboundMessage Pong() => OutboundMessage.CopyOf(_pong);
@@ -33,7 +38,7 @@ internal sealed class ServerMessages
         writer.WriteString("roomId"u8, room.IdUtf8);
         writer.WriteString("peerId"u8, peerId);
         writer.WriteNumber("capacity"u8, room.Capacity);
-        self.WriteIceServers(writer);
+        self.WriteIceServers(writer, peerId);
     });
 
     /// <summary><c>joined</c>, listing <paramref name="others"/>: the members before the joiner was added.</summary>
@@ -56,7 +61,18 @@ internal sealed class ServerMessages
 
         writer.WriteEndArray();
         WriteIdentities(writer, others, peerId);
-        WriteIceServers(writer);
+        WriteIceServers(writer, peerId);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    /// <summary><c>iceServers</c>, the answer to a client's <c>{"type":"iceServers"}</c>: the list with a fresh TURN credential.</summary>
+    public OutboundMessage IceServers(ReadOnlySpan<byte> peerId)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "iceServers"u8);
+        WriteIceServers(writer, peerId);
         writer.WriteEndObject();
         return Complete(writer, buffer);
     }
@@ -165,10 +181,28 @@ internal sealed class ServerMessages
         return Complete(writer, buffer);
     }
 
-    private void WriteIceServers(Utf8JsonWriter writer)
+    /// <summary>
+    /// <c>iceServers</c>: the configured list, and with TURN credentials on, a TURN entry minted for
+    /// <paramref name="peerId"/> after it and <c>iceServersTtlMs</c>, how long that credential is good for.
+    /// </summary>
+    private void WriteIceServers(Utf8JsonWriter writer, ReadOnlySpan<byte> peerId)
     {
         writer.WritePropertyName("iceServers"u8);
-        writer.WriteRawValue(_iceServersJson, skipInputValidation: true);
+        if (_turn is null)
+        {
+            writer.WriteRawValue(_iceServersJson, skipInputValidation: true);
+            return;
+        }
+
+        writer.WriteStartArray();
+        foreach (var entry in _iceServerEntries)
+        {
+            writer.WriteRawValue(entry, skipInputValidation: true);
+        }
+
+        _turn.WriteIceServer(writer, peerId);
+        writer.WriteEndArray();
+        writer.WriteNumber("iceServersTtlMs"u8, (long)_turn.Ttl.TotalMilliseconds);
     }
 
     private static Utf8JsonWriter RentWriter(out ArrayBufferWriter<byte> buffer)
@@ -200,29 +234,43 @@ internal sealed class ServerMessages
         writer.WriteStartArray();
         foreach (var server in servers)
         {
-            writer.WriteStartObject();
-            writer.WriteStartArray("urls"u8);
-            foreach (var url in server.Urls)
-            {
-                writer.WriteStringValue(url);
-            }
-
-            writer.WriteEndArray();
-            if (server.Username is not null)
-            {
-                writer.WriteString("username"u8, server.Username);
-            }
-
-            if (server.Credential is not null)
-            {
-                writer.WriteString("credential"u8, server.Credential);
-            }
-
-            writer.WriteEndObject();
+            WriteIceServer(writer, server);
         }
 
         writer.WriteEndArray();
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] FormatIceServer(IceServerOptions server)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer);
+        WriteIceServer(writer, server);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteIceServer(Utf8JsonWriter writer, IceServerOptions server)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("urls"u8);
+        foreach (var url in server.Urls)
+        {
+            writer.WriteStringValue(url);
+        }
+
+        writer.WriteEndArray();
+        if (server.Username is not null)
+        {
+            writer.WriteString("username"u8, server.Username);
+        }
+
+        if (server.Credential is not null)
+        {
+            writer.WriteString("credential"u8, server.Credential);
+        }
+
+        writer.WriteEndObject();
     }
 }

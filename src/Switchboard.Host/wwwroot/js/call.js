@@ -66,6 +66,11 @@ export class Call extends EventTarget {
     client.addEventListener('peerjoined', (e) => this.#onPeerJoined(e.detail));
     client.addEventListener('peerleft', (e) => this.#onPeerLeft(e.detail));
     client.addEventListener('message', (e) => this.#onRelayed(e.detail));
+    client.addEventListener('iceservers', (e) => {
+      for (const link of this.#links) {
+        link.setIceServers(e.detail.iceServers);
+      }
+    });
   }
 
   /** @returns {string | null} */

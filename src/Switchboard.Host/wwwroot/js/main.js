@@ -273,6 +273,8 @@ Object.defineProperty(window, '__signalingDebug', {
     get session() { return call.session; },
     get callState() { return call.state; },
     get peers() { return call.describe(); },
+    get iceUsernames() { return client.iceServers.map((server) => server.username).filter(Boolean); },
+    refreshIceServers() { return client.refreshIceServers(); },
     mediaStats() { return Promise.all(call.links.map((link) => link.mediaStats())); },
   }),
 });

@@ -161,6 +161,8 @@ export class PeerLink extends EventTarget {
         sending: t.sender.track !== null,
       })),
       remoteTracks: this.#remote.getTracks().map((t) => ({ kind: t.kind, muted: t.muted, readyState: t.readyState })),
+      // User names only: which TURN credentials the connection uses now, never their passwords.
+      iceUsernames: this.#pc.getConfiguration().iceServers.map((server) => server.username).filter(Boolean),
     };
   }
 
@@ -235,6 +237,22 @@ export class PeerLink extends EventTarget {
     }
     this.#channel.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * Uses a new ICE server list (fresh TURN credentials) from now on: for an ICE restart, and for relays
+   * allocated later. Relays already allocated keep working after their credentials expire.
+   * @param {RTCIceServer[]} iceServers
+   */
+  setIceServers(iceServers) {
+    if (this.#closed) {
+      return;
+    }
+    try {
+      this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
+    } catch (error) {
+      console.info(`[peer ${this.#name}] could not take the new ICE servers: ${error}`);
+    }
   }
 
   /** Hangs up this link. */

@@ -19,7 +19,11 @@ import { backoffDelay, defaultBackoff, defaultRestart } from './reconnect.js';
 /** Types only the server may send; a client that sends one gets `bad-message`. */
 export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error', 'authenticated']);
 
-const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth']);
+const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth', 'iceServers']);
+// TURN credentials are asked for again at this share of their lifetime, so a new peer connection or an
+// ICE restart late in a long call still gets a relay; never more often than the floor.
+const iceRefreshShare = 0.5;
+const iceRefreshFloorMs = 10_000;
 // Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
 // and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
 // rate-limited can answer either; while a request waits, it is taken to answer that request.
@@ -91,6 +95,9 @@ export class SwitchboardError extends Error {
  * - `roomlost` — detail `{ roomId, code, message }`: a room could not be rejoined (it no longer exists
  *   because everyone left or the server restarted, or it stayed full)
  * - `peerjoined` / `peerleft` — detail `{ roomId, peerId }`
+ * - `iceservers` — detail `{ iceServers, ttlMs }`: a new ICE server list (with fresh TURN credentials
+ *   when the server mints them, `ttlMs` then their lifetime); hand it to existing RTCPeerConnections
+ *   with `setConfiguration`. Asked for again at half of `ttlMs` while connected
  * - `message` — detail: a message relayed from another member, with the server's trusted `from`
  * - `servererror` — detail `{ code, message, roomId, retryAfterMs }`: an error that answers no request of
  *   this client (`rate-limited` for a relayed message the server refused: this page sent too much at once)
@@ -118,6 +125,7 @@ export class SwitchboardClient extends EventTarget {
   #lastRefusal = null;
   /** @type {RTCIceServer[]} */
   #iceServers = [];
+  #iceRefresh = 0;
   #heartbeat = 0;
   #awaitingAnswer = false;
   #reconnects = 0;
@@ -183,7 +191,7 @@ export class SwitchboardClient extends EventTarget {
     return this.#peerId;
   }
 
-  /** @returns {RTCIceServer[]} the server's ICE servers, from the latest roomCreated/joined */
+  /** @returns {RTCIceServer[]} the server's ICE servers, from the latest roomCreated/joined/iceServers */
   get iceServers() {
     return this.#iceServers;
   }
@@ -301,6 +309,15 @@ export class SwitchboardClient extends EventTarget {
     return this.#unauthorized;
   }
 
+  /**
+   * Asks the server for its ICE servers with fresh TURN credentials; the answer comes as an `iceservers`
+   * event. Done by itself at half of the credentials' lifetime.
+   * @returns {boolean} false when not connected (the next room joined brings fresh ones anyway)
+   */
+  refreshIceServers() {
+    return this.#socket.state === 'open' && this.#socket.send({ type: 'iceServers' });
+  }
+
   /** Leaves nothing behind: closes the connection for good and fails requests still waiting. */
   close() {
     if (this.#closed) {
@@ -308,6 +325,7 @@ export class SwitchboardClient extends EventTarget {
     }
     this.#closed = true;
     this.#stopHeartbeat();
+    clearTimeout(this.#iceRefresh);
     this.#failRequests('closed', 'this client was closed');
     this.#rooms.clear();
     this.#toRejoin.clear();
@@ -384,6 +402,8 @@ export class SwitchboardClient extends EventTarget {
 
   #onClose({ wasOpen, code, reason }) {
     this.#stopHeartbeat();
+    // Credentials are minted for a connection's peerId; the next one's rooms bring their own.
+    clearTimeout(this.#iceRefresh);
     if (code === unauthorizedClose.code && reason === unauthorizedClose.reason) {
       this.#unauthorized = this.#lastRefusal ?? 'the server did not accept the token';
       this.#socket.stop();
@@ -463,6 +483,9 @@ export class SwitchboardClient extends EventTarget {
       case 'authenticated':
         this.#dispatch('authenticated', { exp: message.exp, identity: message.identity ?? null });
         return;
+      case 'iceServers':
+        this.#takeIceServers(message);
+        return;
       case 'error': {
         if (message.code === 'unauthorized') {
           // Why, for the close 1008 that follows when it was the token itself that was refused.
@@ -486,10 +509,21 @@ export class SwitchboardClient extends EventTarget {
   #enter(message, peers) {
     const capacity = Number(message.capacity) || 2;
     this.#peerId = message.peerId;
-    this.#iceServers = Array.isArray(message.iceServers) ? message.iceServers : [];
+    this.#takeIceServers(message);
     this.#rooms.set(message.roomId, { capacity, peers: new Set(peers) });
     const identities = typeof message.identities === 'object' && message.identities !== null ? message.identities : {};
     return { roomId: message.roomId, peerId: message.peerId, capacity, peers: [...peers], identities, iceServers: this.#iceServers };
+  }
+
+  #takeIceServers(message) {
+    this.#iceServers = Array.isArray(message.iceServers) ? message.iceServers : [];
+    const ttlMs = Number(message.iceServersTtlMs) || 0;
+    clearTimeout(this.#iceRefresh);
+    this.#iceRefresh = 0;
+    if (ttlMs > 0) {
+      this.#iceRefresh = setTimeout(() => this.refreshIceServers(), Math.max(ttlMs * iceRefreshShare, iceRefreshFloorMs));
+    }
+    this.#dispatch('iceservers', { iceServers: this.#iceServers, ttlMs });
   }
 
   // The server's WebSocket pings keep the server informed; a page learns of a dead connection only by
