@@ -19,14 +19,22 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
     /// <summary>Low enough to reach quickly, high enough for the runtime and Kestrel to start (they hold about 100).</summary>
     private const int OpenFileLimit = 512;
 
-    [Fact]
+    /// <remarks>
+    /// Skipped until the total-connection cap of issue 11 (helper A's <c>ConnectionLimitOptions</c>, its
+    /// default derived from the open-file limit) is merged: without it the host takes connections until
+    /// <c>accept</c> fails with EMFILE, and then the .NET runtime itself aborts the JIT-run host ("Fatal
+    /// error. Internal CLR error (0x80131506)" or "Out of memory.", in an exception thrown on Kestrel's
+    /// heartbeat thread) in 6 of 6 runs with a Python flood and 2 of 6 runs of this test
+    /// (docs/robustness.md, "Findings"). With the cap, the excess must get 503 before descriptors run out.
+    /// </remarks>
+    [Fact(Skip = "Needs issue 11's total-connection cap (helper-admission): without it the runtime aborts at EMFILE; see docs/robustness.md, Findings")]
     public async Task Host_MoreConnectionsThanItsOpenFileLimit_RefusesTheExcessAndRecovers()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(SwitchboardProcess.RepositoryRoot, "src", "Switchboard.Host", "bin", configuration, "net10.0", "switchboard.dll");
         await using var host = await SwitchboardProcess.StartScriptAsync(
             $"ulimit -n {OpenFileLimit.ToString(CultureInfo.InvariantCulture)} && cd '{SwitchboardProcess.RepositoryRoot}' && exec dotnet exec '{dll}' --urls http://127.0.0.1:0 --keep-alive-interval 00:00:01 --keep-alive-timeout 00:01:00");
-        await Retry.UntilAsync("the host listens", () => host.Output.Contains("Server is listening on port", StringComparison.Ordinal) || host.HasExited, TimeSpan.FromSeconds(60));
+        await Retry.UntilAsync("the host listens", () => HasPort(host) || host.HasExited, TimeSpan.FromSeconds(60));
         Assert.False(host.HasExited, host.Output);
         var server = host.HttpAddress;
 
@@ -102,6 +110,19 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
         {
             client?.Dispose();
             return true;
+        }
+    }
+
+    /// <summary>True once the host printed its port and the port was read from that line (the line shows in <see cref="SwitchboardProcess.Output"/> a moment earlier).</summary>
+    private static bool HasPort(SwitchboardProcess host)
+    {
+        try
+        {
+            return host.Port > 0;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
