@@ -24,7 +24,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
     /// default derived from the open-file limit) is merged: without it the host takes connections until
     /// <c>accept</c> fails with EMFILE, and then the .NET runtime itself aborts the JIT-run host ("Fatal
     /// error. Internal CLR error (0x80131506)" or "Out of memory.", in an exception thrown on Kestrel's
-    /// heartbeat thread) in 6 of 6 runs with a Python flood and 2 of 6 runs of this test
+    /// heartbeat thread) in 6 of 6 runs with a Python flood and 2 of 10 runs of this test
     /// (docs/robustness.md, "Findings"). With the cap, the excess must get 503 before descriptors run out.
     /// </remarks>
     [Fact(Skip = "Needs issue 11's total-connection cap (helper-admission): without it the runtime aborts at EMFILE; see docs/robustness.md, Findings")]
