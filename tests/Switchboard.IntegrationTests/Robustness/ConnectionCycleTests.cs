@@ -44,7 +44,7 @@ public abstract class ConnectionCycleTests(WayIn wayIn, ITestOutputHelper output
             o.KeepAliveInterval = TimeSpan.FromMinutes(5);
             o.KeepAliveTimeout = TimeSpan.FromMinutes(5);
         });
-        using var sources = new LoopbackSources(100);
+        using var sources = new LoopbackSources(250);
         using var stop = new CancellationTokenSource();
         var owners = new List<RawWebSocket>();
         var rooms = new List<string>();
