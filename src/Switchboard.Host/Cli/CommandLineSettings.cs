@@ -64,6 +64,10 @@ internal static class CommandLineSettings
         new("--flood-factor", S + "MessageLimits:FloodFactor", null, "times", "a client sending more than this many times its message limit for --flood-duration is closed (1008)", "10", SettingKind.Integer),
         new("--flood-duration", S + "MessageLimits:FloodDuration", null, "hh:mm:ss", "how long a flood must last to be closed", "00:00:03", SettingKind.Duration),
         new("--ice-server", S + "IceServers", null, "url", "a STUN or TURN URL handed to clients, one server each (repeatable); TURN credentials go in --config or the environment", null, SettingKind.IceServerList),
+        new("--auth-issuer", S + "Auth:Jwt:Issuer", null, "issuer", "the iss every token must carry; authentication is on once a signing key is set (Switchboard__Auth__Jwt__SigningKeys__0 in the environment or --config: keys have no flag)", null, SettingKind.Text),
+        new("--auth-audience", S + "Auth:Jwt:Audience", null, "audience", "the aud every token must carry", null, SettingKind.Text),
+        new("--auth-clock-skew", S + "Auth:Jwt:ClockSkew", null, "hh:mm:ss", "how far a token's exp and nbf may be off the server's clock", "00:00:30", SettingKind.Duration),
+        new("--auth-timeout", S + "Auth:Timeout", null, "hh:mm:ss", "how long a new connection may take to send its first token", "00:00:10", SettingKind.Duration),
         new("--turn-urls", S + "Turn:Urls", null, "urls", "TURN URLs handed to clients with a credential minted for each (comma-separated or repeated); needs Switchboard__Turn__Secret in the environment, since a secret has no flag", null, SettingKind.List),
         new("--turn-ttl", S + "Turn:Ttl", null, "hh:mm:ss", "how long each minted TURN credential may start new relays", "01:00:00", SettingKind.Duration),
     ];

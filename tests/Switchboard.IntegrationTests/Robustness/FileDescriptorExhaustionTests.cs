@@ -27,7 +27,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
     /// heartbeat thread) in 6 of 6 runs with a Python flood and 2 of 10 runs of this test
     /// (docs/robustness.md, "Findings"). With the cap, the excess must get 503 before descriptors run out.
     /// </remarks>
-    [Fact(Skip = "Needs issue 11's total-connection cap (helper-admission): without it the runtime aborts at EMFILE; see docs/robustness.md, Findings")]
+    [Fact]
     public async Task Host_MoreConnectionsThanItsOpenFileLimit_RefusesTheExcessAndRecovers()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
