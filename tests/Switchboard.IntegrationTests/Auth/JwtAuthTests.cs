@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Auth;
 using Switchboard.Testing;
 
@@ -113,6 +114,21 @@ public abstract class JwtAuthTests(WayIn wayIn) : WayInTests(wayIn)
         await using var client = await ConnectAsync(server, TestSigner.Rs256().Mint());
 
         await ExpectRefusedAsync(client, "signature");
+    }
+
+    [Fact]
+    public async Task Refusal_Counted_AsUnauthorizedErrorAndClose()
+    {
+        var signer = TestSigner.Hs256();
+        await using var server = await StartAsync(signer);
+        await using var client = await server.ConnectAsync();
+
+        await client.SendAsync(new { type = "auth", token = signer.Mint(TimeSpan.FromSeconds(-5)) });
+        await ExpectRefusedAsync(client, "expired");
+
+        var metrics = server.Services.GetRequiredService<Switchboard.Server.Diagnostics.SwitchboardMetrics>();
+        await Retry.UntilAsync("the close is counted", () => metrics.Snapshot().Closes.GetValueOrDefault("unauthorized") == 1);
+        Assert.Equal(1, metrics.Snapshot().Errors.GetValueOrDefault("unauthorized"));
     }
 
     [Fact]
