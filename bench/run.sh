@@ -207,7 +207,10 @@ start_switchboard() {
   # per-address connection limits would refuse: they are raised far above it but stay on, so what they
   # cost is in the figures. MaxConnections stays derived from the open-file limit. (Older builds ignore the keys.)
   local limits_env=(Switchboard__ConnectionLimits__PerAddress=100000 Switchboard__ConnectionLimits__NewPerSecond=100000
-    Switchboard__ConnectionLimits__NewBurst=100000 Switchboard__ConnectionLimits__PendingHandshakesPerAddress=100000)
+    Switchboard__ConnectionLimits__NewBurst=100000 Switchboard__ConnectionLimits__PendingHandshakesPerAddress=100000
+    # The saturating scenarios send as fast as one connection can: the message budget is checked on every
+    # message as at the defaults (the same arithmetic), but sized so that it never refuses one.
+    Switchboard__MessageLimits__MessagesPerSecond=10000 Switchboard__MessageLimits__MessageBurst=1000000)
   # shellcheck disable=SC2086 # $switchboard_env is a list of K=V words
   env Logging__LogLevel__Default=Warning Switchboard__KeepAliveInterval=00:00:15 "${limits_env[@]}" "${kind_env[@]}" $switchboard_env \
     taskset -c 0 dotnet "$dll" --urls "$scheme://127.0.0.1:$port" >"$log_base.server.log" 2>&1 &
