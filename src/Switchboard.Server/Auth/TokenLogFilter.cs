@@ -8,12 +8,17 @@ namespace Switchboard.Server.Auth;
 /// (<c>Microsoft.AspNetCore.Hosting.Diagnostics</c>, "Request starting … /ws?access_token=…" at
 /// Information and the matching "Request finished") would carry the token of every upgrade that comes
 /// through the HTTP pipeline, whatever level an operator turns on to debug. That category is held at
-/// Warning; its Warning and Error events carry no query string. Added last, so it outranks the
-/// configuration's rule for the same category.
+/// Warning; its Warning and Error events carry no query string. So is Kestrel's
+/// <c>Microsoft.AspNetCore.Server.Kestrel.BadRequests</c>: at Debug it quotes the request line of a request
+/// it cannot parse ("Invalid request line: 'GET /ws?access_token=…'"), on both ways in, since the direct
+/// path leaves such a request to Kestrel. Added last, so they outrank the configuration's rules for the same
+/// categories.
 /// </summary>
 internal sealed class TokenLogFilter(IOptions<SwitchboardOptions> options) : IConfigureOptions<LoggerFilterOptions>
 {
     public const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    public const string BadRequestCategory = "Microsoft.AspNetCore.Server.Kestrel.BadRequests";
 
     public void Configure(LoggerFilterOptions filter)
     {
@@ -31,6 +36,7 @@ internal sealed class TokenLogFilter(IOptions<SwitchboardOptions> options) : ICo
         if (enabled)
         {
             filter.Rules.Add(new LoggerFilterRule(providerName: null, Category, LogLevel.Warning, filter: null));
+            filter.Rules.Add(new LoggerFilterRule(providerName: null, BadRequestCategory, LogLevel.Warning, filter: null));
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Switchboard.IntegrationTests.Auth;
 /// A token never appears in a log: the real host, every category at Trace (what an operator turns on to
 /// debug), tokens in the upgrade's query and in auth messages, good and bad ones. Without
 /// <c>TokenLogFilter</c> the pipeline's run fails: ASP.NET Core's "Request starting" line prints the
-/// query string, token included. Kept beside <see cref="JwtAuthTests"/>; both ways in.
+/// query string, token included, and Kestrel's bad-request event quotes an unparsable request line. Kept beside <see cref="JwtAuthTests"/>; both ways in.
 /// </summary>
 public abstract class TokenLoggingTests(WayIn wayIn) : WayInTests(wayIn)
 {
@@ -32,7 +32,18 @@ public abstract class TokenLoggingTests(WayIn wayIn) : WayInTests(wayIn)
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Trace",
         });
         var ws = new Uri($"ws://127.0.0.1:{server.Port}/ws");
-        string[] tokens = [signer.Mint(), stranger.Mint(), signer.Mint(TimeSpan.FromSeconds(-30)), signer.Mint()];
+        string[] tokens = [signer.Mint(), stranger.Mint(), signer.Mint(TimeSpan.FromSeconds(-30)), signer.Mint(), signer.Mint()];
+
+        // A request Kestrel cannot parse: at Debug, its bad-request event quotes the request line, query and all.
+        using (var malformed = new System.Net.Sockets.TcpClient())
+        {
+            await malformed.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+            var stream = malformed.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /ws?access_token={tokens[4]} X HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var answer = new byte[512];
+            Assert.True(await stream.ReadAsync(answer).AsTask().DefaultTimeout() > 0);
+            Assert.StartsWith("HTTP/1.1 400", System.Text.Encoding.ASCII.GetString(answer), StringComparison.Ordinal);
+        }
 
         await using (var byQuery = await TestClient.ConnectAsync(new Uri($"{ws}?access_token={tokens[0]}")))
         {
