@@ -185,6 +185,21 @@ public abstract class BadInputTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task Frame_InvalidUtf8Text_ClientAnswersTheClose_TcpEndsWithoutWaitingForCloseTimeout()
+    {
+        // A CloseTimeout longer than the test waits: only the client's answering close can end the connection.
+        await using var server = await StartServerAsync(o => o.CloseTimeout = TimeSpan.FromMinutes(2));
+        await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);
+
+        await raw.SendFrameAsync(RawWebSocket.Text, new byte[] { (byte)'"', 0xC3, 0x28, (byte)'"' });
+        Assert.Equal(1007, await raw.ReadUntilCloseAsync());
+        await raw.SendFrameAsync(RawWebSocket.Close, new byte[] { 0x03, 0xEF });
+
+        Assert.True(await raw.ServerClosedTcpAsync());
+        await Retry.UntilAsync("the connection is gone", () => server.Stats.Connections == 0);
+    }
+
+    [Fact]
     public async Task Request_PlainHttpToWebSocketPath_Gets400()
     {
         await using var server = await StartServerAsync();

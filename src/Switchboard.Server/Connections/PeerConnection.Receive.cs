@@ -447,7 +447,12 @@ internal sealed partial class PeerConnection
 
         if (opcode == WebSocketOpcode.Text && !Utf8.IsValid(message))
         {
-            Fail(WebSocketCloseStatus.InvalidPayloadData, "a text message was not valid UTF-8", 0);
+            // The frames themselves were sound, so the input is still framed: unlike Fail, keep reading to
+            // find the client's answering close, which ends the connection at once on both ways in (the
+            // pipeline cannot half-close, and would otherwise hold it until CloseTimeout).
+            const string Reason = "a text message was not valid UTF-8";
+            Log.ProtocolViolation(_shared.Logger, Id, Reason, (int)WebSocketCloseStatus.InvalidPayloadData);
+            RequestClose(WebSocketCloseStatus.InvalidPayloadData, Reason);
             return;
         }
 
