@@ -7,8 +7,8 @@ using Switchboard.Server.Diagnostics;
 namespace Switchboard.Server.Admission;
 
 /// <summary>
-/// The one place that decides whether a WebSocket upgrade is taken, on the handshake's data (path, Origin,
-/// Host, the resolved client address), for both ways in: the direct path's parser and the pipeline's
+/// The one place that decides whether a WebSocket upgrade is taken, on the handshake's data (Origin, Host,
+/// the resolved client address; the path has already been matched by then, and no policy depends on it), for both ways in: the direct path's parser and the pipeline's
 /// middleware each ask it and only carry out the answer. In order: draining (503), the Origin policy
 /// (403), then the connection limits (503 with <c>Retry-After</c>). An admitted upgrade holds a ticket
 /// that its connection gives back, once, when it ends (<see cref="Release"/>).
@@ -66,14 +66,12 @@ internal sealed partial class UpgradeAdmission
     /// Null to take the upgrade, with <paramref name="admitted"/> the ticket its connection gives back to
     /// <see cref="Release"/>; otherwise why not (and nothing is held).
     /// </summary>
-    /// <param name="path">The signaling path asked for.</param>
     /// <param name="origin">The Origin header, null when there is none.</param>
     /// <param name="host">The Host header (HTTP/2: <c>:authority</c>).</param>
     /// <param name="client">The resolved client address.</param>
     /// <param name="admitted">What the connection holds until it ends.</param>
-    public UpgradeRefusal? Decide(string path, string? origin, string host, IPAddress? client, out AddressCount? admitted)
+    public UpgradeRefusal? Decide(string? origin, string host, IPAddress? client, out AddressCount? admitted)
     {
-        _ = path;
         admitted = null;
         if (_drain.IsDraining)
         {

@@ -79,7 +79,7 @@ internal sealed partial class ConnectionAuthenticator
         else if (auth.Grant is { } grant)
         {
             Log.Authenticated(_logger, connection.Id, grant.ExpiresAt);
-            connection.SendOwned(AuthMessages.Authenticated(grant));
+            connection.SendOwned(ServerMessages.Authenticated(grant.ExpiresAt, grant.Identity));
         }
     }
 
@@ -190,7 +190,7 @@ internal sealed partial class ConnectionAuthenticator
 
         auth.Accept(grant, ExpiryDeadline(grant));
         Log.Authenticated(_logger, connection.Id, grant.ExpiresAt);
-        connection.SendOwned(AuthMessages.Authenticated(grant));
+        connection.SendOwned(ServerMessages.Authenticated(grant.ExpiresAt, grant.Identity));
     }
 
     private static bool SameIdentity(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);

@@ -97,7 +97,7 @@ internal sealed class NativeDialect : IMessageHandler
     public void OnClosed(PeerConnection connection) => _core.Disconnect(connection);
 
     public void OnRateLimited(PeerConnection connection, int retryAfterMs) =>
-        RateLimited(connection, "too many messages: slow down", retryAfterMs);
+        Error(connection, ErrorCodes.RateLimited, "too many messages: slow down", retryAfterMs: retryAfterMs);
 
     private void CreateRoom(PeerConnection connection, in ParsedMessage parsed)
     {
@@ -215,7 +215,7 @@ internal sealed class NativeDialect : IMessageHandler
     {
         if (!connection.CanLookUpRoom(out var retryAfterMs))
         {
-            RateLimited(connection, "too many rooms not found: wait before looking up another", retryAfterMs);
+            Error(connection, ErrorCodes.RateLimited, "too many rooms not found: wait before looking up another", retryAfterMs: retryAfterMs);
             return null;
         }
 
@@ -272,15 +272,9 @@ internal sealed class NativeDialect : IMessageHandler
         }
     }
 
-    private void RateLimited(PeerConnection connection, string text, int retryAfterMs)
-    {
-        _metrics.CountError(ErrorCodes.RateLimited);
-        connection.SendOwned(ServerMessages.RateLimited(text, retryAfterMs));
-    }
-
-    private void Error(PeerConnection connection, string code, string text, Room? room = null)
+    private void Error(PeerConnection connection, string code, string text, Room? room = null, int? retryAfterMs = null)
     {
         _metrics.CountError(code);
-        connection.SendOwned(ServerMessages.Error(code, text, room));
+        connection.SendOwned(ServerMessages.Error(code, text, room, retryAfterMs));
     }
 }

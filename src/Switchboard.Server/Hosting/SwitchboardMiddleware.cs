@@ -73,7 +73,7 @@ internal sealed partial class SwitchboardMiddleware
         }
 
         var client = _factory.Admission.ClientAddress(context.Connection.RemoteIpAddress, ForwardedFor(context.Request));
-        if (_factory.Admission.Decide(context.Request.Path.Value ?? "/", Origin(context.Request), context.Request.Host.Value ?? string.Empty, client, out var admitted) is { } refusal)
+        if (_factory.Admission.Decide(Origin(context.Request), context.Request.Host.Value ?? string.Empty, client, out var admitted) is { } refusal)
         {
             _factory.Metrics.CountHandshake(refusal.Result);
             Log.UpgradeRefused(_logger, refusal.Reason);

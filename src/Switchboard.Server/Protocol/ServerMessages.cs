@@ -18,13 +18,11 @@ internal sealed class ServerMessages
     [ThreadStatic]
     private static Utf8JsonWriter? _threadWriter;
 
-    private readonly byte[] _iceServersJson;
     private readonly byte[][] _iceServerEntries;
     private readonly TurnCredentials? _turn;
 
     public ServerMessages(SwitchboardOptions options, TurnCredentials? turn = null)
     {
-        _iceServersJson = FormatIceServers(options.IceServers);
         _iceServerEntries = [.. options.IceServers.Select(FormatIceServer)];
         _turn = turn is { Enabled: true } ? turn : null;
     }
@@ -138,7 +136,11 @@ internal sealed class ServerMessages
         writer.WriteString("peerId"u8, peerId);
     });
 
-    public static OutboundMessage Error(string code, string text, Room? room = null)
+    /// <summary>
+    /// <c>error</c>; with <paramref name="retryAfterMs"/> (for <c>rate-limited</c>) when trying again later can
+    /// succeed. Only a refusal allocates this; the relay path does not.
+    /// </summary>
+    public static OutboundMessage Error(string code, string text, Room? room = null, int? retryAfterMs = null)
     {
         var writer = RentWriter(out var buffer);
         writer.WriteStartObject();
@@ -150,22 +152,28 @@ internal sealed class ServerMessages
             writer.WriteString("roomId"u8, room.IdUtf8);
         }
 
+        if (retryAfterMs is { } retryAfter)
+        {
+            writer.WriteNumber("retryAfterMs"u8, retryAfter);
+        }
+
         writer.WriteEndObject();
         return Complete(writer, buffer);
     }
 
-    /// <summary>
-    /// <c>rate-limited</c>: a message or look-up was refused, and may be tried again after
-    /// <paramref name="retryAfterMs"/> (docs/protocol.md). Only a refusal allocates this; the relay path does not.
-    /// </summary>
-    public static OutboundMessage RateLimited(string text, int retryAfterMs)
+    /// <summary><c>{"type":"authenticated","exp":…,"identity":{…}}</c>: exp in Unix seconds, as in the token, so a client knows when to refresh.</summary>
+    public static OutboundMessage Authenticated(DateTimeOffset expiresAt, byte[]? identity)
     {
         var writer = RentWriter(out var buffer);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "error"u8);
-        writer.WriteString("payload"u8, text);
-        writer.WriteString("code"u8, ErrorCodes.RateLimited);
-        writer.WriteNumber("retryAfterMs"u8, retryAfterMs);
+        writer.WriteString("type"u8, "authenticated"u8);
+        writer.WriteNumber("exp"u8, expiresAt.ToUnixTimeSeconds());
+        if (identity is not null)
+        {
+            writer.WritePropertyName("identity"u8);
+            writer.WriteRawValue(identity, skipInputValidation: true);
+        }
+
         writer.WriteEndObject();
         return Complete(writer, buffer);
     }
@@ -187,22 +195,18 @@ internal sealed class ServerMessages
     /// </summary>
     private void WriteIceServers(Utf8JsonWriter writer, ReadOnlySpan<byte> peerId)
     {
-        writer.WritePropertyName("iceServers"u8);
-        if (_turn is null)
-        {
-            writer.WriteRawValue(_iceServersJson, skipInputValidation: true);
-            return;
-        }
-
-        writer.WriteStartArray();
+        writer.WriteStartArray("iceServers"u8);
         foreach (var entry in _iceServerEntries)
         {
             writer.WriteRawValue(entry, skipInputValidation: true);
         }
 
-        _turn.WriteIceServer(writer, peerId);
+        _turn?.WriteIceServer(writer, peerId);
         writer.WriteEndArray();
-        writer.WriteNumber("iceServersTtlMs"u8, (long)_turn.Ttl.TotalMilliseconds);
+        if (_turn is not null)
+        {
+            writer.WriteNumber("iceServersTtlMs"u8, (long)_turn.Ttl.TotalMilliseconds);
+        }
     }
 
     private static Utf8JsonWriter RentWriter(out ArrayBufferWriter<byte> buffer)
@@ -225,21 +229,6 @@ internal sealed class ServerMessages
     {
         writer.Flush();
         return OutboundMessage.CopyOf(buffer.WrittenSpan);
-    }
-
-    private static byte[] FormatIceServers(IList<IceServerOptions> servers)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using var writer = new Utf8JsonWriter(buffer);
-        writer.WriteStartArray();
-        foreach (var server in servers)
-        {
-            WriteIceServer(writer, server);
-        }
-
-        writer.WriteEndArray();
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] FormatIceServer(IceServerOptions server)

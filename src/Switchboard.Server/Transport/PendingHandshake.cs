@@ -102,7 +102,7 @@ internal sealed class PendingHandshake : IEpollTarget
         var client = request.ForwardedFor is not null && factory.Admission.TrustsProxies
             ? factory.Admission.ClientAddress(peer, request.ForwardedFor)
             : peer;
-        if (factory.Admission.Decide(request.Path, request.Origin, request.Host, client, out var admitted) is { } refusal)
+        if (factory.Admission.Decide(request.Origin, request.Host, client, out var admitted) is { } refusal)
         {
             factory.Metrics.CountHandshake(refusal.Result);
             _socket.Send(HttpRefusal.Format(refusal), SocketFlags.None, out _);
