@@ -95,16 +95,10 @@ internal sealed partial class ConnectionAuthenticator
             return false;
         }
 
-        if (!auth.IsAuthenticated)
-        {
-            Refuse(connection, "authenticate first: the first message must be {\"type\":\"auth\",\"token\":…}");
-            return false;
-        }
-
-        return true;
+        return AdmitBinary(connection, auth);
     }
 
-    /// <summary>A binary message: refused like any other message before the first token.</summary>
+    /// <summary>A binary message (and any message but <c>auth</c>): refused before the first token.</summary>
     public bool AdmitBinary(PeerConnection connection, ConnectionAuth auth)
     {
         if (!auth.IsAuthenticated)
