@@ -14,6 +14,8 @@ command -v supervisord >/dev/null 2>&1 || missing+=(supervisor)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # TurnCredentialTests try Switchboard's TURN credentials against a real coturn and its turnutils_uclient.
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+# AuthDocsTests run docs/auth.md's openssl recipe for minting a token, as written.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages the tests need: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
