@@ -705,13 +705,15 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             }
             catch (SwitchboardException ex) when (ex.Code != SwitchboardException.ConnectionLostCode)
             {
-                // resume-failed: the grace period is over or the server restarted. This connection has a new peer id.
-                lock (_gate)
-                {
-                    _resumeToken = null;
-                    _peerId = null;
-                }
+                // resume-failed: the grace period is over or the server restarted.
             }
+        }
+
+        // Without the seat this connection is a new peer, whose id the first re-join tells.
+        lock (_gate)
+        {
+            _resumeToken = null;
+            _peerId = null;
         }
 
         foreach (var roomId in roomIds)
