@@ -25,7 +25,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
 
     private static readonly FrozenSet<string> _serverTypes = FrozenSet.Create(
         StringComparer.Ordinal,
-        "roomCreated", "joined", "left", "peerJoined", "peerLeft", "peerDisconnected", "peerReconnected", "resumed", "error");
+        "roomCreated", "joined", "left", "peerJoined", "peerLeft", "peerDisconnected", "peerReconnected", "resumed", "error", "authenticated");
 
     private readonly Lock _gate = new();
     private readonly Channel<SwitchboardEvent> _events;
