@@ -1,19 +1,21 @@
-using System.Threading.Channels;
 using Switchboard.Client;
 using Switchboard.Testing;
 
 namespace Switchboard.Client.Tests;
 
 /// <summary>
-/// Reads a client's events in the background, as an application would, so tests can wait for the one they
-/// expect (always with a timeout) and then look at everything that came before it.
+/// Reads a client's events in the background, as an application would. A test waits for the next event of a type
+/// it has not taken yet (always with a timeout): events of other types stay available for later waits, so the order
+/// of the waits need not match the interleaving of different types, while events of one type come in order.
 /// </summary>
 internal sealed class EventLog : IAsyncDisposable
 {
-    private readonly Channel<SwitchboardEvent> _unread = Channel.CreateUnbounded<SwitchboardEvent>();
     private readonly List<SwitchboardEvent> _seen = [];
+    private readonly HashSet<int> _taken = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _ended;
 
     public EventLog(SwitchboardClient client)
     {
@@ -26,9 +28,9 @@ internal sealed class EventLog : IAsyncDisposable
                     lock (_seen)
                     {
                         _seen.Add(item);
+                        _changed.TrySetResult();
+                        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
                     }
-
-                    _unread.Writer.TryWrite(item);
                 }
             }
             catch (OperationCanceledException)
@@ -36,7 +38,11 @@ internal sealed class EventLog : IAsyncDisposable
             }
             finally
             {
-                _unread.Writer.TryComplete();
+                lock (_seen)
+                {
+                    _ended = true;
+                    _changed.TrySetResult();
+                }
             }
         });
     }
@@ -56,29 +62,40 @@ internal sealed class EventLog : IAsyncDisposable
     /// <summary>Completes when the client's event stream has ended (after <see cref="Closed"/>).</summary>
     public Task Ended => _reading;
 
-    /// <summary>The next event of type <typeparamref name="T"/> that matches, skipping others (they stay in <see cref="Seen"/>).</summary>
+    /// <summary>The earliest event of type <typeparamref name="T"/> that matches and that no wait has taken yet.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null)
         where T : SwitchboardEvent
     {
-        using var cts = new CancellationTokenSource(timeout ?? TestTimeouts.Default);
-        try
+        var deadline = Task.Delay(timeout ?? TestTimeouts.Default);
+        while (true)
         {
-            while (true)
+            Task changed;
+            lock (_seen)
             {
-                var item = await _unread.Reader.ReadAsync(cts.Token);
-                if (item is T wanted && (match is null || match(wanted)))
+                for (var i = 0; i < _seen.Count; i++)
                 {
-                    return wanted;
+                    if (!_taken.Contains(i) && _seen[i] is T wanted && (match is null || match(wanted)))
+                    {
+                        _taken.Add(i);
+                        return wanted;
+                    }
+                }
+
+                if (_ended)
+                {
+                    throw new InvalidOperationException($"The client's events ended before a {typeof(T).Name}; seen: {Describe()}");
+                }
+
+                changed = _changed.Task;
+            }
+
+            if (await Task.WhenAny(changed, deadline) == deadline)
+            {
+                lock (_seen)
+                {
+                    throw new TimeoutException($"No {typeof(T).Name} in time; seen: {Describe()}");
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No {typeof(T).Name} in time; seen: {string.Join(", ", Seen.Select(e => e.GetType().Name))}");
-        }
-        catch (ChannelClosedException)
-        {
-            throw new InvalidOperationException($"The client's events ended before a {typeof(T).Name}; seen: {string.Join(", ", Seen.Select(e => e.GetType().Name))}");
         }
     }
 
@@ -88,4 +105,6 @@ internal sealed class EventLog : IAsyncDisposable
         await _reading.WaitAsync(TestTimeouts.Default).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
+
+    private string Describe() => string.Join(", ", _seen.Select(e => e.GetType().Name));
 }
