@@ -166,7 +166,9 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
 
             _state = SwitchboardClientState.Connected;
             _ready.TrySetResult();
-            _supervisor = SuperviseAsync(connection);
+
+            // Run apart, so a connection that has already ended is not handled inside this lock.
+            _supervisor = Task.Run(() => SuperviseAsync(connection), CancellationToken.None);
         }
     }
 
@@ -654,6 +656,7 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
                 {
                     if (_state == SwitchboardClientState.Closed)
                     {
+                        connection.Socket.Abort();
                         return null;
                     }
 
@@ -672,6 +675,8 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
             {
+                // Closed while reconnecting: a connection opened meanwhile must not outlive the client.
+                connection?.Socket.Abort();
                 return null;
             }
             catch (Exception ex) when (ex is WebSocketException or SwitchboardException or TimeoutException or IOException or HttpRequestException or OperationCanceledException)
