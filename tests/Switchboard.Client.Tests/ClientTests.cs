@@ -5,12 +5,16 @@ using Switchboard.Testing;
 namespace Switchboard.Client.Tests;
 
 /// <summary>Rooms, relayed messages and errors through the client, against a real server on loopback.</summary>
-public sealed class ClientTests
+public abstract class ClientTests(WayIn wayIn) : WayInClientTests(wayIn)
 {
+    public sealed class Direct() : ClientTests(WayIn.Direct);
+
+    public sealed class Pipeline() : ClientTests(WayIn.Pipeline);
+
     [Fact]
     public async Task Client_CreateJoinSendLeave_EveryMemberSeesTheSameRoom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var alice = await Connected(server);
         await using var bob = await Connected(server);
         await using var aliceEvents = new EventLog(alice);
@@ -49,7 +53,7 @@ public sealed class ClientTests
     [Fact]
     public async Task JoinAsync_UnknownRoom_ThrowsRoomNotFound()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await Connected(server);
 
         var error = await Assert.ThrowsAsync<SwitchboardException>(() => client.JoinAsync("AAAAAAAAAAAAAAAAAAAAAA")).DefaultTimeout();
@@ -63,7 +67,7 @@ public sealed class ClientTests
     [Fact]
     public async Task JoinAsync_FullRoom_ThrowsRoomFullNamingTheRoom()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var alice = await Connected(server);
         await using var bob = await Connected(server);
         await using var carol = await Connected(server);
@@ -78,7 +82,7 @@ public sealed class ClientTests
     [Fact]
     public async Task CreateRoomAsync_CapacityOutOfRange_ThrowsBadMessage()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await Connected(server);
 
         var error = await Assert.ThrowsAsync<SwitchboardException>(() => client.CreateRoomAsync(capacity: 1)).DefaultTimeout();
@@ -89,7 +93,7 @@ public sealed class ClientTests
     [Fact]
     public async Task SendToRoomAsync_NotAMember_ReportsNotInRoomAsAnEvent()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var alice = await Connected(server);
         await using var mallory = await Connected(server);
         await using var malloryEvents = new EventLog(mallory);
@@ -104,7 +108,7 @@ public sealed class ClientTests
     [Fact]
     public async Task SendToRoomAsync_TypeTheServerActsOn_ThrowsWithoutSending()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var client = await Connected(server);
         var room = await client.CreateRoomAsync().DefaultTimeout();
 
@@ -115,29 +119,9 @@ public sealed class ClientTests
     }
 
     [Fact]
-    public async Task CallsBeforeConnect_Throw()
-    {
-        await using var client = new SwitchboardClient(new Uri("ws://127.0.0.1:1/ws"));
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => client.CreateRoomAsync());
-        Assert.Equal(SwitchboardClientState.Disconnected, client.State);
-    }
-
-    [Fact]
-    public async Task ConnectAsync_NothingListening_ThrowsAndStaysDisconnected()
-    {
-        var port = FreePort.Next();
-        await using var client = new SwitchboardClient(new Uri($"ws://127.0.0.1:{port}/ws"));
-
-        await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync()).DefaultTimeout();
-
-        Assert.Equal(SwitchboardClientState.Disconnected, client.State);
-    }
-
-    [Fact]
     public async Task CloseAsync_Member_OthersGetPeerLeftAndTheEventsEndWithClosed()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var alice = await Connected(server);
         await using var bob = await Connected(server);
         await using var aliceEvents = new EventLog(alice);
@@ -154,17 +138,6 @@ public sealed class ClientTests
         Assert.Equal(SwitchboardClientState.Closed, bob.State);
         Assert.DoesNotContain(bobEvents.Seen, e => e is Reconnecting);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => bob.JoinAsync(room.RoomId));
-    }
-
-    [Fact]
-    public void Options_OutOfRange_AreRefusedWithTheirName()
-    {
-        var uri = new Uri("ws://127.0.0.1:1/ws");
-
-        var error = Assert.Throws<ArgumentException>(() => new SwitchboardClient(uri, SwitchboardClientOptions.Default with { ReconnectJitter = 2 }));
-        Assert.Contains(nameof(SwitchboardClientOptions.ReconnectJitter), error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new SwitchboardClient(uri, SwitchboardClientOptions.Default with { ReconnectMaxDelay = TimeSpan.FromMilliseconds(1) }));
-        Assert.Throws<ArgumentException>(() => new SwitchboardClient(new Uri("http://127.0.0.1:1/ws")));
     }
 
     internal static JsonElement Text(string text) => JsonSerializer.SerializeToElement(text);

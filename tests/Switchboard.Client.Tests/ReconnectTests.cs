@@ -10,8 +10,12 @@ namespace Switchboard.Client.Tests;
 /// <see cref="TcpProxy"/>, no close frame), a server that drains for a restart (1012) and comes back on the same port
 /// with no rooms.
 /// </summary>
-public sealed class ReconnectTests
+public abstract class ReconnectTests(WayIn wayIn) : WayInClientTests(wayIn)
 {
+    public sealed class Direct() : ReconnectTests(WayIn.Direct);
+
+    public sealed class Pipeline() : ReconnectTests(WayIn.Pipeline);
+
     /// <summary>Reconnect waits short enough for a test, the shape of the defaults.</summary>
     internal static readonly SwitchboardClientOptions Fast = SwitchboardClientOptions.Default with
     {
@@ -24,7 +28,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Reconnect_CutWithResumeOff_RejoinsTheRoomUnderANewPeerId()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var proxy = TcpProxy.Start(server.HttpAddress);
         await using var alice = new SwitchboardClient(proxy.WebSocketAddress, Fast);
         await alice.ConnectAsync().DefaultTimeout();
@@ -59,7 +63,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Reconnect_ServerRestartedOnSamePort_ReportsEachRoomGone()
     {
-        var first = await TestServer.StartAsync();
+        var first = await StartServerAsync();
         var port = first.HttpAddress.Port;
         await using var alice = await ClientTests.Connected(first, Fast);
         await using var bob = await ClientTests.Connected(first, Fast);
@@ -70,7 +74,7 @@ public sealed class ReconnectTests
 
         await first.DisposeAsync();
         Assert.Equal((WebSocketCloseStatus)1012, (await aliceEvents.WaitForAsync<Reconnecting>()).CloseStatus);
-        await using var second = await TestServer.StartAsync(port: port);
+        await using var second = await StartServerAsync(port: port);
 
         var lost = new[] { await aliceEvents.WaitForAsync<RoomLost>(), await aliceEvents.WaitForAsync<RoomLost>() };
         Assert.Equal(new[] { created.RoomId, bobs.RoomId }.Order(), lost.Select(l => l.RoomId).Order());
@@ -88,14 +92,14 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Reconnect_ServerDrains1012_WaitsTheShortRestartDelayThenComesBack()
     {
-        var first = await TestServer.StartAsync();
+        var first = await StartServerAsync();
         var port = first.HttpAddress.Port;
         await using var client = await ClientTests.Connected(first, Fast);
         await using var events = new EventLog(client);
 
         await first.DisposeAsync();
         var reconnecting = await events.WaitForAsync<Reconnecting>();
-        await using var second = await TestServer.StartAsync(port: port);
+        await using var second = await StartServerAsync(port: port);
 
         Assert.Equal((WebSocketCloseStatus)1012, reconnecting.CloseStatus);
         Assert.Equal("server restarting", reconnecting.CloseDescription);
@@ -109,7 +113,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Reconnect_AttemptsUsedUp_ClosesWithTheLastError()
     {
-        var server = await TestServer.StartAsync();
+        var server = await StartServerAsync();
         await using var client = await ClientTests.Connected(server, Fast with { MaxReconnectAttempts = 2 });
         await using var events = new EventLog(client);
 
@@ -125,7 +129,7 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Reconnect_AutoReconnectOff_ClosesOnTheFirstDrop()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var proxy = TcpProxy.Start(server.HttpAddress);
         await using var client = new SwitchboardClient(proxy.WebSocketAddress, Fast with { AutoReconnect = false });
         await client.ConnectAsync().DefaultTimeout();
@@ -140,9 +144,9 @@ public sealed class ReconnectTests
     }
 
     [Fact]
-    public async Task CallDuringReconnect_WaitsForTheConnectionAndGoesThrough()
+    public async Task CreateRoomAsync_DuringReconnect_WaitsForTheConnectionAndGoesThrough()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var proxy = TcpProxy.Start(server.HttpAddress);
         await using var client = new SwitchboardClient(proxy.WebSocketAddress, Fast);
         await client.ConnectAsync().DefaultTimeout();
@@ -157,29 +161,5 @@ public sealed class ReconnectTests
 
         var room = await creating.DefaultTimeout();
         Assert.Equal(room.RoomId, Assert.Single(client.Rooms).RoomId);
-    }
-
-    [Fact]
-    public void Backoff_Attempts_DoubleFromTheInitialDelayUpToTheCapLessTheJitter()
-    {
-        var options = SwitchboardClientOptions.Default;
-
-        Assert.Equal(TimeSpan.FromMilliseconds(500), Backoff.Delay(options, 1, random: 0));
-        Assert.Equal(TimeSpan.FromSeconds(1), Backoff.Delay(options, 2, random: 0));
-        Assert.Equal(TimeSpan.FromSeconds(2), Backoff.Delay(options, 3, random: 0));
-        Assert.Equal(TimeSpan.FromSeconds(30), Backoff.Delay(options, 7, random: 0));
-        Assert.Equal(TimeSpan.FromSeconds(30), Backoff.Delay(options, int.MaxValue, random: 0));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), Backoff.Delay(options, 1, random: 1));
-        Assert.Equal(TimeSpan.FromMilliseconds(500), Backoff.Delay(options with { ReconnectJitter = 0 }, 1, random: 0.7));
-    }
-
-    [Fact]
-    public void Backoff_AfterServiceRestart_IsSpreadBetweenTheBounds()
-    {
-        var options = SwitchboardClientOptions.Default;
-
-        Assert.Equal(TimeSpan.FromSeconds(1), Backoff.ServiceRestart(options, random: 0));
-        Assert.Equal(TimeSpan.FromSeconds(3), Backoff.ServiceRestart(options, random: 0.5));
-        Assert.InRange(Backoff.ServiceRestart(options, random: 0.999999), TimeSpan.FromSeconds(4.99), TimeSpan.FromSeconds(5));
     }
 }
