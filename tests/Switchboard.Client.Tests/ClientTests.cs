@@ -51,6 +51,38 @@ public abstract class ClientTests(WayIn wayIn) : WayInClientTests(wayIn)
     }
 
     [Fact]
+    public async Task ReadEventsAsync_ReaderFallsBehindTheBuffer_NothingIsDroppedAndOrderIsKept()
+    {
+        await using var server = await StartServerAsync(o => o.MessageLimits.MessagesPerSecond = 0);
+        await using var alice = await Connected(server, SwitchboardClientOptions.Default with { EventBufferCapacity = 4 });
+        await using var bob = await Connected(server);
+        var room = await alice.CreateRoomAsync().DefaultTimeout();
+        await bob.JoinAsync(room.RoomId).DefaultTimeout();
+
+        for (var i = 0; i < 200; i++)
+        {
+            await bob.SendToRoomAsync(room.RoomId, "chat", Text(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).DefaultTimeout();
+        }
+
+        // Only now does Alice read: the client held back from the server instead of dropping what did not fit.
+        var received = new List<string>();
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        await foreach (var e in alice.ReadEventsAsync(timeout.Token))
+        {
+            if (e is MessageReceived m)
+            {
+                received.Add(m.Payload.GetString()!);
+                if (received.Count == 200)
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), received);
+    }
+
+    [Fact]
     public async Task JoinAsync_UnknownRoom_ThrowsRoomNotFound()
     {
         await using var server = await StartServerAsync();
