@@ -28,7 +28,7 @@ public abstract class ReconnectTests(WayIn wayIn) : WayInClientTests(wayIn)
     [Fact]
     public async Task Reconnect_CutWithResumeOff_RejoinsTheRoomUnderANewPeerId()
     {
-        await using var server = await StartServerAsync();
+        await using var server = await StartServerAsync(o => o.ResumeGracePeriod = TimeSpan.Zero);
         await using var proxy = TcpProxy.Start(server.HttpAddress);
         await using var alice = new SwitchboardClient(proxy.WebSocketAddress, Fast);
         await alice.ConnectAsync().DefaultTimeout();
@@ -38,6 +38,7 @@ public abstract class ReconnectTests(WayIn wayIn) : WayInClientTests(wayIn)
         var room = await alice.CreateRoomAsync().DefaultTimeout();
         await bob.JoinAsync(room.RoomId).DefaultTimeout();
         var before = alice.PeerId;
+        Assert.Null(alice.ResumeToken);
 
         Assert.Equal(1, proxy.Cut());
 
