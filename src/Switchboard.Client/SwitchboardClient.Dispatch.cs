@@ -8,10 +8,11 @@ public sealed partial class SwitchboardClient
     /// <summary>
     /// Keeps the client's view (peer id, token, rooms) in step with one message from the server, hands an answer to
     /// the call waiting for it, and returns the event to report; null for what is not reported (an error already
-    /// thrown from its call, a frame that is not a JSON object).
+    /// thrown from its call, a frame that is not a JSON object). <paramref name="followUps"/> are reported right after it.
     /// </summary>
-    private SwitchboardEvent? Dispatch(ReadOnlySpan<byte> utf8)
+    private SwitchboardEvent? Dispatch(ReadOnlySpan<byte> utf8, out List<SwitchboardEvent>? followUps)
     {
+        followUps = null;
         JsonElement root;
         try
         {
@@ -47,7 +48,7 @@ public sealed partial class SwitchboardClient
         PendingRequest? answered = null;
         lock (_gate)
         {
-            item = Apply(root, type, fields);
+            item = Apply(root, type, fields, out followUps);
             if (_pending is { } pending && pending.IsAnsweredBy(type, fields))
             {
                 answered = pending;
@@ -75,8 +76,9 @@ public sealed partial class SwitchboardClient
     }
 
     /// <summary>Called under the lock.</summary>
-    private SwitchboardEvent Apply(JsonElement root, string type, ServerMessage m)
+    private SwitchboardEvent Apply(JsonElement root, string type, ServerMessage m, out List<SwitchboardEvent>? followUps)
     {
+        followUps = null;
         var iceServers = m.IceServers ?? default;
         switch (type)
         {
@@ -114,6 +116,7 @@ public sealed partial class SwitchboardClient
             case "resumed" when m.PeerId is { } peerId:
                 _peerId = peerId;
                 _resumeToken = m.ResumeToken ?? _resumeToken;
+                var before = new Dictionary<string, RoomState>(_rooms, StringComparer.Ordinal);
                 _rooms.Clear();
                 foreach (var room in m.Rooms ?? [])
                 {
@@ -123,6 +126,7 @@ public sealed partial class SwitchboardClient
                     }
                 }
 
+                followUps = MembershipChanges(before);
                 return new Resumed(root, peerId, [.. _rooms.Select(r => r.Value.Snapshot(r.Key))]);
             case "error":
                 var retryAfter = m.RetryAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
@@ -131,6 +135,38 @@ public sealed partial class SwitchboardClient
                 return new OtherServerMessage(root, type);
         }
     }
+
+    /// <summary>
+    /// The server does not keep membership notices for an away seat (<c>resumed.rooms</c> is the fresh state), so an
+    /// application that tracks peers by <see cref="PeerJoined"/> and <see cref="PeerLeft"/> is told the difference as if
+    /// it had been there.
+    /// </summary>
+    private List<SwitchboardEvent>? MembershipChanges(Dictionary<string, RoomState> before)
+    {
+        List<SwitchboardEvent>? changes = null;
+        foreach (var (roomId, now) in _rooms)
+        {
+            if (!before.TryGetValue(roomId, out var then))
+            {
+                continue;
+            }
+
+            foreach (var gone in then.Peers.Where(p => !now.Peers.Contains(p)))
+            {
+                (changes ??= []).Add(new PeerLeft(Notice("peerLeft", roomId, gone), roomId, gone));
+            }
+
+            foreach (var added in now.Peers.Where(p => !then.Peers.Contains(p)))
+            {
+                (changes ??= []).Add(new PeerJoined(Notice("peerJoined", roomId, added), roomId, added));
+            }
+        }
+
+        return changes;
+    }
+
+    private static JsonElement Notice(string type, string roomId, string peerId) =>
+        JsonSerializer.SerializeToElement(new MembershipNotice(type, roomId, peerId), ClientJsonContext.Default.MembershipNotice);
 
     /// <summary>A room as this client knows it; guarded by the client's lock.</summary>
     private sealed class RoomState(int capacity, List<string> peers)

@@ -551,9 +551,13 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
                     return;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Text && Dispatch(buffer.AsSpan(0, count)) is { } item)
+                if (result.MessageType == WebSocketMessageType.Text && Dispatch(buffer.AsSpan(0, count), out var followUps) is { } item)
                 {
                     await _events.Writer.WriteAsync(item, _lifetime.Token).ConfigureAwait(false);
+                    foreach (var followUp in followUps ?? [])
+                    {
+                        await _events.Writer.WriteAsync(followUp, _lifetime.Token).ConfigureAwait(false);
+                    }
                 }
             }
         }

@@ -65,7 +65,9 @@ public sealed record PeerDisconnected(JsonElement Message, string RoomId, string
 public sealed record PeerReconnected(JsonElement Message, string RoomId, string PeerId) : ServerEvent(Message);
 
 /// <summary>
-/// <c>resumed</c>: after a drop, the client took its seat back. The messages sent to it meanwhile follow, in order.
+/// <c>resumed</c>: after a drop, the client took its seat back. Right after it come a <see cref="PeerLeft"/> for each
+/// member that left while the client was away and a <see cref="PeerJoined"/> for each that joined (the server keeps
+/// no membership notices for an away seat; these are the difference), then the messages sent to it meanwhile, in order.
 /// </summary>
 /// <param name="Message">The message as the server sent it.</param>
 /// <param name="PeerId">This client's peer id, the same as before the drop.</param>

@@ -76,6 +76,39 @@ public abstract class ResumeTests(WayIn wayIn) : WayInClientTests(wayIn)
     }
 
     [Fact]
+    public async Task Reconnect_MembersChangedWhileAway_ReportsTheDifferenceRightAfterResumed()
+    {
+        await using var server = await StartServerAsync();
+        await using var proxy = TcpProxy.Start(server.HttpAddress);
+        await using var alice = new SwitchboardClient(proxy.WebSocketAddress, ReconnectTests.Fast);
+        await alice.ConnectAsync().DefaultTimeout();
+        await using var bob = await ClientTests.Connected(server);
+        await using var carol = await ClientTests.Connected(server);
+        await using var dave = await ClientTests.Connected(server);
+        await using var aliceEvents = new EventLog(alice);
+        await using var bobEvents = new EventLog(bob);
+        var room = await alice.CreateRoomAsync(capacity: 4).DefaultTimeout();
+        await bob.JoinAsync(room.RoomId).DefaultTimeout();
+        await carol.JoinAsync(room.RoomId).DefaultTimeout();
+        await aliceEvents.WaitForAsync<PeerJoined>(p => p.PeerId == carol.PeerId);
+
+        proxy.Refusing = true;
+        proxy.Cut();
+        await bobEvents.WaitForAsync<PeerDisconnected>();
+        await carol.LeaveAsync(room.RoomId).DefaultTimeout();
+        await dave.JoinAsync(room.RoomId).DefaultTimeout();
+        await bobEvents.WaitForAsync<PeerJoined>(p => p.PeerId == dave.PeerId);
+        proxy.Refusing = false;
+
+        await aliceEvents.WaitForAsync<Resumed>();
+        var afterResumed = aliceEvents.Seen.SkipWhile(e => e is not Resumed).Skip(1).Take(2).ToList();
+        Assert.Equal(carol.PeerId, Assert.IsType<PeerLeft>(afterResumed[0]).PeerId);
+        Assert.Equal(dave.PeerId, Assert.IsType<PeerJoined>(afterResumed[1]).PeerId);
+        Assert.Equal("peerJoined", afterResumed[1] is PeerJoined joined ? joined.Message.GetProperty("type").GetString() : null);
+        Assert.Equal([bob.PeerId!, dave.PeerId!], Assert.Single(alice.Rooms).Peers);
+    }
+
+    [Fact]
     public async Task Reconnect_AwayLongerThanTheGracePeriod_RejoinsTheRoomUnderANewPeerId()
     {
         await using var server = await StartServerAsync(o => o.ResumeGracePeriod = TimeSpan.FromSeconds(1));

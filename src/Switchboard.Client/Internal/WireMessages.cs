@@ -49,6 +49,9 @@ internal sealed record TokenRequest(string Type, string Token);
 
 internal sealed record RelayRequest(string Type, string RoomId, string? To, JsonElement? Payload);
 
+/// <summary>A <c>peerJoined</c>/<c>peerLeft</c> the client reports for a change it learnt from <c>resumed</c>.</summary>
+internal sealed record MembershipNotice(string Type, string RoomId, string PeerId);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -58,5 +61,6 @@ internal sealed record RelayRequest(string Type, string RoomId, string? To, Json
 [JsonSerializable(typeof(RoomRequest))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(RelayRequest))]
+[JsonSerializable(typeof(MembershipNotice))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;
