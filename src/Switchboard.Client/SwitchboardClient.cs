@@ -261,28 +261,53 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
     {
         Connection? connection;
         Task supervisor;
+        bool closing;
         lock (_gate)
         {
             supervisor = _supervisor;
-            if (_state == SwitchboardClientState.Closed)
-            {
-                connection = null;
-            }
-            else
-            {
-                _state = SwitchboardClientState.Closed;
-                connection = _connection;
-            }
+            closing = _state != SwitchboardClientState.Closed;
+            _state = SwitchboardClientState.Closed;
+            connection = closing ? _connection : null;
         }
 
-        if (connection is null)
+        if (!closing)
         {
+            // Closed already (another CloseAsync, a 4001, reconnect attempts used up): only wait until that is done.
             await supervisor.ConfigureAwait(false);
             return;
         }
 
         // Stops reconnect waits and a receive loop blocked on a full event buffer.
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (connection is not null)
+        {
+            await SayGoodbyeAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        await supervisor.ConfigureAwait(false);
+        Finish(connection?.CloseStatus, connection?.CloseDescription, null);
+    }
+
+    /// <summary>Closes the client as <see cref="CloseAsync"/> does, waiting at most <see cref="SwitchboardClientOptions.RequestTimeout"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(Options.RequestTimeout, Options.TimeProvider))
+        {
+            await CloseAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            _connection?.Socket.Dispose();
+        }
+
+        // The semaphores are left to the collector: a call still unwinding may release one, and without a wait
+        // handle they hold nothing of the OS's.
+        _lifetime.Dispose();
+    }
+
+    private async Task SayGoodbyeAsync(Connection connection, CancellationToken cancellationToken)
+    {
         try
         {
             await connection.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -308,26 +333,6 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         {
             connection.Socket.Abort();
         }
-
-        await supervisor.ConfigureAwait(false);
-        Finish(connection.CloseStatus, connection.CloseDescription, null);
-    }
-
-    /// <summary>Closes the client as <see cref="CloseAsync"/> does, waiting at most <see cref="SwitchboardClientOptions.RequestTimeout"/>.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        using (var timeout = new CancellationTokenSource(Options.RequestTimeout, Options.TimeProvider))
-        {
-            await CloseAsync(timeout.Token).ConfigureAwait(false);
-        }
-
-        lock (_gate)
-        {
-            _connection?.Socket.Dispose();
-        }
-
-        _lifetime.Dispose();
-        _requestLock.Dispose();
     }
 
     private static TaskCompletionSource NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -751,9 +756,9 @@ public sealed partial class SwitchboardClient : IAsyncDisposable
         {
             await _events.Writer.WriteAsync(item, _lifetime.Token).ConfigureAwait(false);
         }
-        catch (ChannelClosedException)
+        catch (Exception ex) when (ex is ChannelClosedException || (ex is OperationCanceledException && _lifetime.IsCancellationRequested))
         {
-            // Closed already: nothing reads any more.
+            // Closed already, or closing: nothing is waiting for this event any more.
         }
     }
 
