@@ -195,7 +195,7 @@ export class SwitchboardClient extends EventTarget {
 
   /** @returns {'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'} */
   get state() {
-    if (this.#closed) {
+    if (this.#closed || this.#replaced) {
       return 'closed';
     }
     const socket = this.#socket.state;
@@ -256,6 +256,10 @@ export class SwitchboardClient extends EventTarget {
   connect() {
     if (this.#closed) {
       return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
+    }
+    if (this.#replaced) {
+      // Another connection has the seat; taking it back is a new client's decision, not a retry.
+      return Promise.reject(new SwitchboardError('replaced', 'another connection took this client\'s seat'));
     }
     this.#socket.start();
     return this.#connected;
@@ -373,6 +377,9 @@ export class SwitchboardClient extends EventTarget {
   #request(message) {
     if (this.#closed) {
       return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
+    }
+    if (this.#replaced) {
+      return Promise.reject(new SwitchboardError('replaced', 'another connection took this client\'s seat'));
     }
     return new Promise((resolve, reject) => {
       this.#requests.push({ message, resolve, reject, timer: 0, sent: false });
