@@ -118,6 +118,42 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     }
 
     [Fact]
+    public async Task Client_DropsAgainBeforeResumed_NextConnectionResumesWithSameToken()
+    {
+        var result = await RunAsync<ResumeAgainRun>("""
+            async ({ make, opened, request, events }) => {
+              const client = make({});
+              client.connect();
+              const first = await opened(0);
+              const joined = client.join('R');
+              await request(first, 'join');
+              first.receive({ type: 'joined', roomId: 'R', peerId: 'A', capacity: 2, peers: ['B'], iceServers: [], resumeToken: 'token-1' });
+              await joined;
+              first.drop(1006);
+              const second = await opened(1);
+              await request(second, 'resume');
+              second.drop(1006);
+              const third = await opened(2);
+              const resume = await request(third, 'resume');
+              third.receive({ type: 'resumed', peerId: 'A', resumeToken: 'token-2', rooms: [{ roomId: 'R', capacity: 2, peers: ['B'] }], iceServers: [] });
+              return {
+                token: resume.token,
+                messages: [second.sent.map((m) => m.type), third.sent.map((m) => m.type)],
+                peerId: client.peerId,
+                peers: client.peersOf('R'),
+                resumed: events.filter((e) => e.type === 'resumed').length,
+              };
+            }
+            """);
+
+        Assert.Equal("token-1", result.Token);
+        Assert.Equal([["resume"], ["resume"]], result.Messages);
+        Assert.Equal("A", result.PeerId);
+        Assert.Equal(["B"], result.Peers);
+        Assert.Equal(1, result.Resumed);
+    }
+
+    [Fact]
     public async Task Client_ResumeFailed_JoinsEachRoomAfreshWithNewPeerId()
     {
         var result = await RunAsync<RejoinRun>("""
@@ -217,6 +253,8 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     }
 
     private sealed record ResumeRun(bool SentWhileAway, string[] FirstMessages, string ResumeToken, string PeerId, string[] Peers, string[] Rooms, string[] Events, bool SentAfter);
+
+    private sealed record ResumeAgainRun(string Token, string[][] Messages, string PeerId, string[] Peers, int Resumed);
 
     private sealed record RejoinRun(string[] Messages, string PeerId, string NextToken, string[] Events);
 

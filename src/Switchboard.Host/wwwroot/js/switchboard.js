@@ -434,11 +434,9 @@ export class SwitchboardClient extends EventTarget {
       this.#dispatch('open', {});
     } else {
       this.#reconnects++;
-      const token = this.#resumeToken;
-      this.#resumeToken = null;
       this.#dispatch('reconnected', {});
-      if (token !== null && this.#away.size > 0) {
-        this.#resume(token);
+      if (this.#resumeToken !== null && this.#away.size > 0) {
+        this.#resume(this.#resumeToken);
       } else {
         this.#away.clear();
         this.#rejoinAll();
@@ -458,23 +456,23 @@ export class SwitchboardClient extends EventTarget {
   // The resume goes before anything the page queued meanwhile: the server takes it only on a
   // connection that has joined nothing yet.
   async #resume(token) {
-    let message;
     try {
-      message = await new Promise((resolve, reject) => {
+      await new Promise((resolve, reject) => {
         this.#requests.unshift({ message: { type: 'resume', token }, resolve, reject, timer: 0, sent: false });
         this.#pump();
       });
     } catch (error) {
       if (!(error instanceof SwitchboardError) || error.code === 'disconnected' || error.code === 'closed' || error.code === 'replaced') {
-        // A drop before the answer may have used the token up: the next connection rejoins instead.
+        // Dropped before the answer: the next connection tries the same token (if the server had
+        // already used it up, that one answers resume-failed and the rooms are joined afresh).
         return;
       }
       log('could not resume:', error.code, error.message);
+      this.#resumeToken = null;
       this.#away.clear();
       this.#peerId = null;
       this.#rejoinAll();
     }
-    return message;
   }
 
   // Runs when `resumed` arrives, before the messages the server kept for the seat are handled, so
@@ -556,10 +554,10 @@ export class SwitchboardClient extends EventTarget {
     // The seat outlives a dropped connection for the server's grace period: the next connection resumes
     // it (same peerId, same rooms). Without a token, or when the server ended the seat, what was joined
     // must be joined again, by a connection with a new peerId.
-    const resumable = this.#resumeEnabled && this.#resumeToken !== null && this.#rooms.size > 0 && !seatEndingCloses.has(code);
-    if (resumable) {
+    const resumable = this.#resumeEnabled && this.#resumeToken !== null && (this.#rooms.size > 0 || this.#away.size > 0) && !seatEndingCloses.has(code);
+    if (resumable && this.#rooms.size > 0) {
       this.#away = new Map([...this.#rooms].map(([roomId, room]) => [roomId, { capacity: room.capacity, peers: new Set(room.peers) }]));
-    } else {
+    } else if (!resumable) {
       this.#resumeToken = null;
       this.#away.clear();
       this.#peerId = null;
