@@ -154,6 +154,33 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     }
 
     [Fact]
+    public async Task Client_ServerStopsAnsweringHeartbeat_ReconnectsWithoutCloseFrameAndClosesOldOnceResumed()
+    {
+        var result = await RunAsync<HeartbeatRun>("""
+            async ({ make, opened, request }) => {
+              const client = make({ heartbeatMs: 100 });
+              client.connect();
+              const first = await opened(0);
+              const joined = client.join('R');
+              await request(first, 'join');
+              first.receive({ type: 'joined', roomId: 'R', peerId: 'A', capacity: 2, peers: ['B'], iceServers: [], resumeToken: 'token-1' });
+              await joined;
+              // No pong from here on: the next tick gives up on this connection.
+              const second = await opened(1);
+              await request(second, 'resume');
+              const oldWhileResuming = first.closedWith ?? null;
+              second.receive({ type: 'resumed', peerId: 'A', resumeToken: 'token-2', rooms: [{ roomId: 'R', capacity: 2, peers: ['B'] }], iceServers: [] });
+              await new Promise((resolve) => setTimeout(resolve, 0));
+              client.close();
+              return { oldWhileResuming, oldAfterResumed: first.closedWith?.code ?? 0, peerId: client.peerId };
+            }
+            """);
+
+        Assert.Null(result.OldWhileResuming);
+        Assert.Equal(1000, result.OldAfterResumed);
+    }
+
+    [Fact]
     public async Task Client_ResumeFailed_JoinsEachRoomAfreshWithNewPeerId()
     {
         var result = await RunAsync<RejoinRun>("""
@@ -255,6 +282,10 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     private sealed record ResumeRun(bool SentWhileAway, string[] FirstMessages, string ResumeToken, string PeerId, string[] Peers, string[] Rooms, string[] Events, bool SentAfter);
 
     private sealed record ResumeAgainRun(string Token, string[][] Messages, string PeerId, string[] Peers, int Resumed);
+
+    private sealed record HeartbeatRun(CloseInfo? OldWhileResuming, int OldAfterResumed, string? PeerId);
+
+    private sealed record CloseInfo(int Code, string Reason);
 
     private sealed record RejoinRun(string[] Messages, string PeerId, string NextToken, string[] Events);
 

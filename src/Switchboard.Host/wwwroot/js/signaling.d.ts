@@ -34,8 +34,13 @@ export declare class SignalingSocket extends EventTarget {
   stop(): void;
   /** Skips the rest of the backoff wait. */
   retryNow(): void;
-  /** Gives up on the current socket at once and reconnects. */
-  drop(): void;
+  /**
+   * Gives up on the current socket at once and reconnects; `keepOpen` leaves the old one open, unheard
+   * (no close frame to end the seat), until {@link discardStale}.
+   */
+  drop(options?: { keepOpen?: boolean }): void;
+  /** Closes the sockets {@link drop} left open. */
+  discardStale(): void;
   /** Sends one JSON text frame; false when the socket is not open (nothing is queued). */
   send(message: object): boolean;
 

@@ -439,6 +439,7 @@ export class SwitchboardClient extends EventTarget {
         this.#resume(this.#resumeToken);
       } else {
         this.#away.clear();
+        this.#socket.discardStale();
         this.#rejoinAll();
       }
     }
@@ -461,6 +462,7 @@ export class SwitchboardClient extends EventTarget {
         this.#requests.unshift({ message: { type: 'resume', token }, resolve, reject, timer: 0, sent: false });
         this.#pump();
       });
+      this.#socket.discardStale();
     } catch (error) {
       if (!(error instanceof SwitchboardError) || error.code === 'disconnected' || error.code === 'closed' || error.code === 'replaced') {
         // Dropped before the answer: the next connection tries the same token (if the server had
@@ -468,6 +470,7 @@ export class SwitchboardClient extends EventTarget {
         return;
       }
       log('could not resume:', error.code, error.message);
+      this.#socket.discardStale();
       this.#resumeToken = null;
       this.#away.clear();
       this.#peerId = null;
@@ -704,7 +707,8 @@ export class SwitchboardClient extends EventTarget {
     this.#heartbeat = setInterval(() => {
       if (this.#awaitingAnswer) {
         log('no answer from the server: reconnecting');
-        this.#socket.drop();
+        // With a seat to resume, no close frame: it would end the seat if it got through.
+        this.#socket.drop({ keepOpen: this.#resumeEnabled && this.#resumeToken !== null && this.#rooms.size > 0 });
         return;
       }
       this.#awaitingAnswer = this.#socket.send({ type: 'ping' });
