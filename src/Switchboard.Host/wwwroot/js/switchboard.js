@@ -24,7 +24,7 @@ const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth', 'iceServers
 // ICE restart late in a long call still gets a relay; never more often than the floor.
 const iceRefreshShare = 0.5;
 const iceRefreshFloorMs = 10_000;
-// Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
+// Errors that can answer createRoom/join/leave/resume. Relay errors (not-in-room, peer-not-found) never do,
 // and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
 // rate-limited can answer either; while a request waits, it is taken to answer that request.
 const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited', 'unauthorized', 'resume-failed']);
@@ -95,7 +95,7 @@ export class SwitchboardError extends Error {
  * Events (all `CustomEvent`s):
  * - `open` — the first connection is up
  * - `reconnecting` — detail `{ attempt, delayMs, serverRestarting }`: the connection dropped (or never
- *   came up) and the next try is scheduled; rooms are rejoined after it succeeds. serverRestarting:
+ *   came up) and the next try is scheduled; the seat is resumed (or rooms rejoined) after it succeeds. serverRestarting:
  *   the server closed with 1012 (it is restarting), so the first try waits a random 1–5 s
  * - `reconnected` — the connection is up again (the seat is being resumed, or rooms rejoined)
  * - `resumed` — detail `{ peerId, rooms }` (rooms: {@link RoomInfo}[]): the server gave this client its
