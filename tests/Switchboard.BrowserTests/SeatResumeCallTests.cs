@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Switchboard.Testing;
 using Xunit.Abstractions;
 
@@ -12,6 +13,8 @@ namespace Switchboard.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class SeatResumeCallTests(BrowserFixture browser, ITestOutputHelper output)
 {
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
     // Records, on every change of the page, the fewest remote videos and each call state it showed, so a
     // moment in which the person looked gone cannot slip between two polls.
     private const string WatchForGone = """
@@ -83,7 +86,7 @@ public sealed class SeatResumeCallTests(BrowserFixture browser, ITestOutputHelpe
             bob.ExpectRemoteVideosPlayingAsync(2),
             carol.ExpectRemoteVideosPlayingAsync(2));
 
-        var watch = await bob.Page.EvaluateAsync<GoneWatch>("() => window.__goneWatch");
+        var watch = JsonSerializer.Deserialize<GoneWatch>(await bob.Page.EvaluateAsync<string>("() => JSON.stringify(window.__goneWatch)"), _json)!;
         Assert.True(watch.FewestVideos >= 1, "bob's page lost alice's video for a moment");
         Assert.Equal(["connected"], watch.States);
 

@@ -34,7 +34,9 @@ const unauthorizedClose = { code: 1008, reason: 'unauthorized' };
 // server still thought open): reconnecting would take the seat back and forth.
 const replacedClose = 4001;
 // Closes after which the server has already ended the seat (docs/protocol.md): a resume could only fail.
-const seatEndingCloses = new Set([1002, 1003, 1007, 1008, 1009, 4008]);
+// 1012 among them: a restarted server has forgotten its seats, and a failed resume counts against the
+// connection's look-ups.
+const seatEndingCloses = new Set([1002, 1003, 1007, 1008, 1009, 1012, 4008]);
 const rejoinAttempts = 5;
 
 const log = (...args) => console.info('[switchboard]', ...args);
