@@ -17,6 +17,7 @@ public sealed class CuttableTcpProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, Socket> _pairs = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _accepting;
+    private volatile TaskCompletionSource _gate = Opened();
 
     public CuttableTcpProxy(int targetPort)
     {
@@ -30,9 +31,19 @@ public sealed class CuttableTcpProxy : IAsyncDisposable
     /// <summary>The connections open through the relay now.</summary>
     public int OpenConnections => _pairs.Count;
 
-    /// <summary>Resets every connection through the relay (RST both ways); returns how many there were.</summary>
-    public int CutAll()
+    /// <summary>
+    /// Resets every connection through the relay (RST both ways); returns how many there were. With
+    /// <paramref name="holdNew"/>, connections made after it wait (accepted, not yet passed on) until
+    /// <see cref="Release"/>: the person stays away for as long as the test needs, and the browser sees
+    /// a slow connect rather than a failed one.
+    /// </summary>
+    public int CutAll(bool holdNew = false)
     {
+        if (holdNew)
+        {
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         var cut = 0;
         foreach (var (client, upstream) in _pairs)
         {
@@ -47,8 +58,12 @@ public sealed class CuttableTcpProxy : IAsyncDisposable
         return cut;
     }
 
+    /// <summary>Passes on the connections held since <see cref="CutAll"/>, and every later one.</summary>
+    public void Release() => _gate.TrySetResult();
+
     public async ValueTask DisposeAsync()
     {
+        Release();
         await _stopping.CancelAsync();
         _listener.Stop();
         CutAll();
@@ -61,6 +76,13 @@ public sealed class CuttableTcpProxy : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    private static TaskCompletionSource Opened()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
     }
 
     private static void Reset(Socket socket)
@@ -100,6 +122,7 @@ public sealed class CuttableTcpProxy : IAsyncDisposable
         client.NoDelay = true;
         try
         {
+            await _gate.Task.WaitAsync(_stopping.Token);
             await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
         }
         catch (Exception error) when (error is OperationCanceledException or SocketException)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 using Switchboard.Testing;
 using Xunit.Abstractions;
@@ -43,6 +44,43 @@ public sealed class DocsExampleTests(BrowserFixture browser, ITestOutputHelper o
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
         await Expect(Status(bob)).ToHaveTextAsync("Left.");
         await Expect(Log(alice)).ToContainTextAsync("left");
+
+        await scenario.FinishAsync();
+    }
+
+    [Fact]
+    public async Task CompleteExample_ConnectionCutWithoutCloseFrame_ResumesSamePeerAndGetsWhatWasSentMeanwhile()
+    {
+        await using var site = await PageHost.StartAsync(new Dictionary<string, string> { ["/chat.html"] = ReadExample() });
+        await using var server = await SwitchboardProcess.StartAsync(["--port", "0", "--allowed-origins", site.Origin]).WaitAsync(BrowserTimeouts.Launch);
+        // Bob's page takes the module and its WebSocket from a relay that can cut them.
+        await using var proxy = new CuttableTcpProxy(server.Port);
+        var direct = new Uri(site.Address, "chat.html?server=" + Uri.EscapeDataString(server.HttpAddress.ToString()));
+        var relayed = new Uri(site.Address, "chat.html?server=" + Uri.EscapeDataString($"http://127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}/"));
+
+        await using var scenario = new Scenario(browser, output, "docs-example-resume");
+        var alice = await scenario.AddPersonAsync("alice");
+        var bob = await scenario.AddPersonAsync("bob");
+        await alice.Page.GotoAsync(direct.ToString());
+        await Expect(Status(alice)).ToContainTextAsync("In room");
+        var link = new Uri((await alice.Page.Locator("#invite").GetAttributeAsync("href"))!);
+        await bob.Page.GotoAsync(relayed + link.Fragment);
+        await Expect(Status(bob)).ToContainTextAsync("In room");
+        await Expect(Log(alice)).ToContainTextAsync("says hi");
+        var bobId = (await Status(bob).InnerTextAsync()).Split(" as ")[^1];
+
+        Assert.True(proxy.CutAll(holdNew: true) >= 1, "bob's page did not go through the relay");
+        await Expect(Log(alice)).ToContainTextAsync($"{bobId} lost the connection");
+        await Expect(Status(bob)).ToHaveTextAsync("Reconnecting…");
+        await SayAsync(alice, "while you were away");
+
+        proxy.Release();
+        await Expect(Status(bob)).ToHaveTextAsync($"Back, still as {bobId}", new() { Timeout = (float)BrowserTimeouts.Reconnect.TotalMilliseconds });
+        await Expect(Log(bob)).ToContainTextAsync("says while you were away");
+        await Expect(Log(alice)).ToContainTextAsync($"{bobId} is back");
+        await SayAsync(bob, "back for good");
+        await Expect(Log(alice)).ToContainTextAsync("says back for good");
+        await Expect(Log(alice)).Not.ToContainTextAsync($"{bobId} left");
 
         await scenario.FinishAsync();
     }
