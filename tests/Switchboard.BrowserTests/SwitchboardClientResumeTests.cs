@@ -181,6 +181,39 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     }
 
     [Fact]
+    public async Task Client_LeavesRoomWhileAway_LeavesItAgainOnceResumed()
+    {
+        var result = await RunAsync<LeaveRun>("""
+            async ({ make, opened, request, until, events }) => {
+              const client = make({});
+              client.connect();
+              const first = await opened(0);
+              const joinedR = client.join('R');
+              await request(first, 'join');
+              first.receive({ type: 'joined', roomId: 'R', peerId: 'A', capacity: 2, peers: [], iceServers: [], resumeToken: 'token-1' });
+              await joinedR;
+              const joinedS = client.join('S');
+              await until('the second join', () => first.sent.filter((m) => m.type === 'join').length === 2);
+              first.receive({ type: 'joined', roomId: 'S', peerId: 'A', capacity: 2, peers: [], iceServers: [], resumeToken: 'token-1' });
+              await joinedS;
+              first.drop(1006);
+              await client.leave('S');
+              const second = await opened(1);
+              await request(second, 'resume');
+              second.receive({ type: 'resumed', peerId: 'A', resumeToken: 'token-2', rooms: [{ roomId: 'R', capacity: 2, peers: [] }, { roomId: 'S', capacity: 2, peers: [] }], iceServers: [] });
+              const leave = await request(second, 'leave');
+              second.receive({ type: 'left', roomId: 'S' });
+              await until('the room to go', () => client.rooms.length === 1);
+              return { left: leave.roomId, rooms: client.rooms, rejoined: events.filter((e) => e.type === 'rejoined').map((e) => e.detail.roomId) };
+            }
+            """);
+
+        Assert.Equal("S", result.Left);
+        Assert.Equal(["R"], result.Rooms);
+        Assert.Equal(["R"], result.Rejoined);
+    }
+
+    [Fact]
     public async Task Client_ResumeFailed_JoinsEachRoomAfreshWithNewPeerId()
     {
         var result = await RunAsync<RejoinRun>("""
@@ -286,6 +319,8 @@ public sealed class SwitchboardClientResumeTests(BrowserFixture browser, ITestOu
     private sealed record HeartbeatRun(CloseInfo? OldWhileResuming, int OldAfterResumed, string? PeerId);
 
     private sealed record CloseInfo(int Code, string Reason);
+
+    private sealed record LeaveRun(string Left, string[] Rooms, string[] Rejoined);
 
     private sealed record RejoinRun(string[] Messages, string PeerId, string NextToken, string[] Events);
 
