@@ -28,6 +28,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# TypeScriptDeclarationTests compile against switchboard.js's declarations with the TypeScript pinned in
+# their package-lock.json (from the npm registry).
+typescript=tests/Switchboard.BrowserTests/TypeScript
+if [ ! -x "$typescript/node_modules/.bin/tsc" ]; then
+  echo "Installing TypeScript for the declaration tests"
+  (cd "$typescript" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

@@ -24,7 +24,20 @@ internal static class WebAppExtensions
             ContentTypeProvider = ContentTypes(),
             // The file names carry no version, so a browser must ask again each time (a cheap 304 when
             // nothing changed): a cached main.js from the last release beside a new index.html breaks the app.
-            OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache",
+            OnPrepareResponse = context =>
+            {
+                var headers = context.Context.Response.Headers;
+                headers[HeaderNames.CacheControl] = "no-cache";
+                // switchboard.js is meant to be imported by pages on other sites (docs/switchboard-js.md),
+                // and a cross-origin module import is a CORS request. The files are public and fetched
+                // without credentials, so any origin may read them; CORP lets pages that require it
+                // (Cross-Origin-Embedder-Policy) load them too. The WebSocket keeps its own Origin check.
+                if (context.Context.Request.Path.StartsWithSegments("/js", StringComparison.Ordinal))
+                {
+                    headers[HeaderNames.AccessControlAllowOrigin] = "*";
+                    headers["Cross-Origin-Resource-Policy"] = "cross-origin";
+                }
+            },
         });
         return app;
     }
@@ -36,6 +49,8 @@ internal static class WebAppExtensions
         types.Mappings[".js"] = "text/javascript";
         types.Mappings[".mjs"] = "text/javascript";
         types.Mappings[".svg"] = "image/svg+xml";
+        // The module's TypeScript declarations (switchboard.d.ts), which the default table takes for MPEG video.
+        types.Mappings[".ts"] = "text/plain; charset=utf-8";
         return types;
     }
 }

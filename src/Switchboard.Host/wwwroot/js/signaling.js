@@ -28,6 +28,8 @@ export class SignalingSocket extends EventTarget {
   #running = false;
   #everOpened = false;
   #serverRestarting = false;
+  /** @type {WebSocket[]} given up on by {@link drop} but left open, until {@link discardStale} */
+  #stale = [];
 
   /**
    * @param {string} url a ws: or wss: address, e.g. `ws://host/ws`
@@ -76,6 +78,7 @@ export class SignalingSocket extends EventTarget {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#discard(1000, 'client closed');
+    this.discardStale();
   }
 
   /** Skips the rest of the backoff wait (e.g. when the browser says it is back online). */
@@ -89,15 +92,37 @@ export class SignalingSocket extends EventTarget {
   /**
    * Gives up on the current socket at once and reconnects, for a connection that looks open but has
    * stopped answering: the browser would otherwise wait for TCP to time out.
+   * @param {{ keepOpen?: boolean }} [options] keepOpen: leave the old socket open, unheard, instead of
+   *   closing it: a close frame that does get through tells the server to end the seat at once, while
+   *   a new connection that resumes the seat makes the server close the old one itself (4001). Closed
+   *   for good by {@link discardStale}
    */
-  drop() {
+  drop({ keepOpen = false } = {}) {
     if (!this.#running || this.#ws === null) {
       return;
     }
     const wasOpen = this.#ws.readyState === this.#WebSocket.OPEN;
-    this.#discard(4000, 'no answer from the server');
+    if (keepOpen && wasOpen) {
+      const ws = this.#ws;
+      this.#ws = null;
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      this.#stale.push(ws);
+    } else {
+      this.#discard(4000, 'no answer from the server');
+    }
     this.dispatchEvent(new CustomEvent('close', { detail: { code: 4000, reason: 'no answer from the server', wasOpen } }));
     this.#scheduleRetry();
+  }
+
+  /** Closes the sockets {@link drop} left open: once their seat has moved on, nothing needs them. */
+  discardStale() {
+    for (const ws of this.#stale.splice(0)) {
+      try {
+        ws.close(1000, 'replaced by a newer connection');
+      } catch {
+        // Already closing or closed: gone either way.
+      }
+    }
   }
 
   /**

@@ -17,19 +17,26 @@ import { SignalingSocket } from './signaling.js';
 import { backoffDelay, defaultBackoff, defaultRestart } from './reconnect.js';
 
 /** Types only the server may send; a client that sends one gets `bad-message`. */
-export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error', 'authenticated']);
+export const reservedTypes = Object.freeze(['roomCreated', 'joined', 'left', 'peerJoined', 'peerLeft', 'pong', 'error', 'authenticated', 'resumed', 'peerDisconnected', 'peerReconnected']);
 
-const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth', 'iceServers']);
+const requestTypes = new Set(['createRoom', 'join', 'leave', 'auth', 'iceServers', 'resume']);
 // TURN credentials are asked for again at this share of their lifetime, so a new peer connection or an
 // ICE restart late in a long call still gets a relay; never more often than the floor.
 const iceRefreshShare = 0.5;
 const iceRefreshFloorMs = 10_000;
-// Errors that can answer createRoom/join/leave. Relay errors (not-in-room, peer-not-found) never do,
+// Errors that can answer createRoom/join/leave/resume. Relay errors (not-in-room, peer-not-found) never do,
 // and the client only relays into rooms it has joined, so room-not-found cannot come from a relay.
 // rate-limited can answer either; while a request waits, it is taken to answer that request.
-const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited', 'unauthorized']);
+const requestErrorCodes = new Set(['bad-message', 'room-not-found', 'room-full', 'too-many-rooms', 'not-in-room', 'rate-limited', 'unauthorized', 'resume-failed']);
 // The server's close after a missing, invalid or expired token (docs/auth.md): retrying with the same token cannot help.
 const unauthorizedClose = { code: 1008, reason: 'unauthorized' };
+// Another connection resumed this client's seat (a second tab with the same token, or a connection the
+// server still thought open): reconnecting would take the seat back and forth.
+const replacedClose = 4001;
+// Closes after which the server has already ended the seat (docs/protocol.md): a resume could only fail.
+// 1012 among them: a restarted server has forgotten its seats, and a failed resume counts against the
+// connection's look-ups.
+const seatEndingCloses = new Set([1002, 1003, 1007, 1008, 1009, 1012, 4008]);
 const rejoinAttempts = 5;
 
 const log = (...args) => console.info('[switchboard]', ...args);
@@ -80,6 +87,8 @@ export class SwitchboardError extends Error {
  * @property {Object<string, {sub?: string, name?: string}>} identities with authentication on, who those
  *   members are (by peerId), as their tokens say; empty otherwise
  * @property {RTCIceServer[]} iceServers
+ * @property {boolean} [resumed] in a `rejoined` event: true when the seat was resumed (same peerId), false
+ *   when the room was joined afresh (new peerId)
  */
 
 /**
@@ -88,19 +97,29 @@ export class SwitchboardError extends Error {
  * Events (all `CustomEvent`s):
  * - `open` — the first connection is up
  * - `reconnecting` — detail `{ attempt, delayMs, serverRestarting }`: the connection dropped (or never
- *   came up) and the next try is scheduled; rooms are rejoined after it succeeds. serverRestarting:
+ *   came up) and the next try is scheduled; the seat is resumed (or rooms rejoined) after it succeeds. serverRestarting:
  *   the server closed with 1012 (it is restarting), so the first try waits a random 1–5 s
- * - `reconnected` — the connection is up again (rooms are being rejoined; see `rejoined`)
- * - `rejoined` — detail {@link RoomInfo}: back in a room after a reconnect, with a new `peerId`
+ * - `reconnected` — the connection is up again (the seat is being resumed, or rooms rejoined)
+ * - `resumed` — detail `{ peerId, rooms }` (rooms: {@link RoomInfo}[]): the server gave this client its
+ *   seat back after a dropped connection: the same `peerId`, the same rooms, and the messages sent to it
+ *   meanwhile (they follow as `message` events)
+ * - `rejoined` — detail {@link RoomInfo}: back in a room after a reconnect; `resumed` true with the same
+ *   `peerId` when the seat was resumed, false with a new one when the room was joined afresh
  * - `roomlost` — detail `{ roomId, code, message }`: a room could not be rejoined (it no longer exists
  *   because everyone left or the server restarted, or it stayed full)
  * - `peerjoined` / `peerleft` — detail `{ roomId, peerId }`
+ * - `peerdisconnected` — detail `{ roomId, peerId }`: a member's connection dropped; the server keeps its
+ *   seat for a while, and `peerreconnected` follows if it comes back (else `peerleft`)
+ * - `peerreconnected` — detail `{ roomId, peerId }`: that member is back, with the same peerId
+ * - `replaced` — detail `{ reason }`: another connection took this client's seat (close 4001); the client
+ *   stops, since reconnecting would take it back
  * - `iceservers` — detail `{ iceServers, ttlMs }`: a new ICE server list (with fresh TURN credentials
  *   when the server mints them, `ttlMs` then their lifetime); hand it to existing RTCPeerConnections
  *   with `setConfiguration`. Asked for again at half of `ttlMs` while connected
  * - `message` — detail: a message relayed from another member, with the server's trusted `from`
- * - `servererror` — detail `{ code, message, roomId, retryAfterMs }`: an error that answers no request of
- *   this client (`rate-limited` for a relayed message the server refused: this page sent too much at once)
+ * - `servererror` — detail `{ code, message, roomId, retryAfterMs, peerId }`: an error that answers no request of
+ *   this client (`rate-limited` for a relayed message the server refused: this page sent too much at once;
+ *   `peer-unavailable` with the `peerId` of a disconnected member that cannot be kept more messages)
  * - `authenticated` — detail `{ exp, identity }`: the server took the token (docs/auth.md); exp in Unix seconds
  * - `unauthorized` — detail `{ message }`: the server refused the token (missing, invalid or expired) and
  *   closed the connection; the client stops reconnecting until {@link setToken} gives it another
@@ -119,6 +138,12 @@ export class SwitchboardClient extends EventTarget {
   /** @type {{ message: object, resolve: Function, reject: Function, timer: number, sent: boolean }[]} */
   #requests = [];
   #peerId = null;
+  /** @type {string | null} the seat's latest resume token, from roomCreated/joined/resumed */
+  #resumeToken = null;
+  /** @type {Map<string, { capacity: number, peers: Set<string> }>} the rooms of a seat to resume, as last known */
+  #away = new Map();
+  #resumeEnabled;
+  #replaced = false;
   /** @type {string | null} sent as the first message of every connection when the server wants one */
   #token = null;
   #unauthorized = null;
@@ -142,11 +167,14 @@ export class SwitchboardClient extends EventTarget {
    * @param {number} [options.requestTimeoutMs] how long createRoom/join/leave wait for the answer
    * @param {number} [options.heartbeatMs] how often to check that the server still answers (0: never)
    * @param {boolean} [options.rejoin] rejoin rooms after a reconnect (default true)
+   * @param {boolean} [options.resume] resume the seat after a dropped connection (same peerId, rooms and
+   *   the messages sent meanwhile) when the server offers it (default true); rejoin when it cannot
    * @param {string} [options.token] a token from the application's backend, for a server with
    *   authentication on (docs/auth.md): sent as the first message of every connection
    */
-  constructor({ url = defaultUrl(), backoff = defaultBackoff, restart = defaultRestart, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true, token } = {}) {
+  constructor({ url = defaultUrl(), backoff = defaultBackoff, restart = defaultRestart, requestTimeoutMs = 10_000, heartbeatMs = 15_000, rejoin = true, resume = true, token } = {}) {
     super();
+    this.#resumeEnabled = resume;
     this.#token = token ?? null;
     this.#socket = new SignalingSocket(url, { backoff, restart });
     this.#requestTimeoutMs = requestTimeoutMs;
@@ -169,11 +197,16 @@ export class SwitchboardClient extends EventTarget {
 
   /** @returns {'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'} */
   get state() {
-    if (this.#closed) {
+    if (this.#closed || this.#replaced) {
       return 'closed';
     }
     const socket = this.#socket.state;
     return socket === 'waiting' ? 'reconnecting' : socket;
+  }
+
+  /** @returns {boolean} another connection took this client's seat (close 4001): it stopped for good */
+  get replaced() {
+    return this.#replaced;
   }
 
   /** @returns {string} the server's WebSocket address */
@@ -186,7 +219,10 @@ export class SwitchboardClient extends EventTarget {
     return this.#socket.serverRestarting;
   }
 
-  /** @returns {string | null} this connection's peerId, known once a room was created or joined */
+  /**
+   * @returns {string | null} this client's peerId, known once a room was created or joined; kept across a
+   *   resumed reconnect, new after a rejoin
+   */
   get peerId() {
     return this.#peerId;
   }
@@ -223,6 +259,10 @@ export class SwitchboardClient extends EventTarget {
     if (this.#closed) {
       return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
     }
+    if (this.#replaced) {
+      // Another connection has the seat; taking it back is a new client's decision, not a retry.
+      return Promise.reject(new SwitchboardError('replaced', 'another connection took this client\'s seat'));
+    }
     this.#socket.start();
     return this.#connected;
   }
@@ -253,6 +293,7 @@ export class SwitchboardClient extends EventTarget {
    */
   async leave(roomId) {
     this.#toRejoin.delete(roomId);
+    this.#away.delete(roomId);
     if (!this.#rooms.has(roomId)) {
       return;
     }
@@ -329,6 +370,8 @@ export class SwitchboardClient extends EventTarget {
     this.#failRequests('closed', 'this client was closed');
     this.#rooms.clear();
     this.#toRejoin.clear();
+    this.#away.clear();
+    this.#resumeToken = null;
     this.#socket.stop();
     this.#dispatch('closed', {});
   }
@@ -336,6 +379,9 @@ export class SwitchboardClient extends EventTarget {
   #request(message) {
     if (this.#closed) {
       return Promise.reject(new SwitchboardError('closed', 'this client was closed'));
+    }
+    if (this.#replaced) {
+      return Promise.reject(new SwitchboardError('replaced', 'another connection took this client\'s seat'));
     }
     return new Promise((resolve, reject) => {
       this.#requests.push({ message, resolve, reject, timer: 0, sent: false });
@@ -391,13 +437,97 @@ export class SwitchboardClient extends EventTarget {
     } else {
       this.#reconnects++;
       this.#dispatch('reconnected', {});
-      if (this.#autoRejoin) {
-        for (const roomId of this.#toRejoin) {
-          this.#rejoin(roomId);
-        }
+      if (this.#resumeToken !== null && this.#away.size > 0) {
+        this.#resume(this.#resumeToken);
+      } else {
+        this.#away.clear();
+        this.#socket.discardStale();
+        this.#rejoinAll();
       }
     }
     this.#pump();
+  }
+
+  #rejoinAll() {
+    if (this.#autoRejoin) {
+      for (const roomId of this.#toRejoin) {
+        this.#rejoin(roomId);
+      }
+    }
+  }
+
+  // The resume goes before anything the page queued meanwhile: the server takes it only on a
+  // connection that has joined nothing yet.
+  async #resume(token) {
+    try {
+      await new Promise((resolve, reject) => {
+        this.#requests.unshift({ message: { type: 'resume', token }, resolve, reject, timer: 0, sent: false });
+        this.#pump();
+      });
+      this.#socket.discardStale();
+    } catch (error) {
+      if (!(error instanceof SwitchboardError) || error.code === 'disconnected' || error.code === 'closed' || error.code === 'replaced') {
+        // Dropped before the answer: the next connection tries the same token (if the server had
+        // already used it up, that one answers resume-failed and the rooms are joined afresh).
+        return;
+      }
+      log('could not resume:', error.code, error.message);
+      this.#socket.discardStale();
+      this.#resumeToken = null;
+      this.#away.clear();
+      this.#peerId = null;
+      this.#rejoinAll();
+    }
+  }
+
+  // Runs when `resumed` arrives, before the messages the server kept for the seat are handled, so
+  // they find the rooms in place.
+  #takeResumed(message) {
+    const before = this.#away;
+    this.#away = new Map();
+    this.#peerId = message.peerId;
+    this.#resumeToken = typeof message.resumeToken === 'string' ? message.resumeToken : null;
+    this.#takeIceServers(message);
+    const rooms = [];
+    const notices = [];
+    for (const room of Array.isArray(message.rooms) ? message.rooms : []) {
+      const peers = Array.isArray(room.peers) ? room.peers : [];
+      const known = before.get(room.roomId);
+      const identities = typeof room.identities === 'object' && room.identities !== null ? room.identities : {};
+      const capacity = Number(room.capacity) || 2;
+      this.#rooms.set(room.roomId, { capacity, peers: new Set(peers) });
+      this.#toRejoin.delete(room.roomId);
+      if (known === undefined) {
+        // Left by the page while the connection was down: the seat was still in it.
+        this.leave(room.roomId).catch(() => {});
+        continue;
+      }
+      before.delete(room.roomId);
+      for (const peerId of known.peers) {
+        if (!peers.includes(peerId)) {
+          notices.push(['peerleft', { roomId: room.roomId, peerId }]);
+        }
+      }
+      for (const peerId of peers) {
+        if (!known.peers.has(peerId)) {
+          notices.push(['peerjoined', { roomId: room.roomId, peerId, identity: identities[peerId] ?? null }]);
+        }
+      }
+      rooms.push({ roomId: room.roomId, peerId: message.peerId, capacity, peers: [...peers], identities, iceServers: this.#iceServers, resumed: true });
+    }
+    log('resumed as', message.peerId, 'in', rooms.map((room) => room.roomId).join(', ') || 'no room');
+    for (const [type, detail] of notices) {
+      this.#dispatch(type, detail);
+    }
+    for (const roomId of before.keys()) {
+      this.#toRejoin.delete(roomId);
+      this.#dispatch('roomlost', { roomId, code: 'room-not-found', message: 'the room was gone when the connection came back' });
+    }
+    for (const room of rooms) {
+      this.#dispatch('rejoined', room);
+    }
+    this.#dispatch('resumed', { peerId: message.peerId, rooms });
+    return message;
   }
 
   #onClose({ wasOpen, code, reason }) {
@@ -410,15 +540,37 @@ export class SwitchboardClient extends EventTarget {
       this.#failRequests('unauthorized', this.#unauthorized);
       this.#dispatch('unauthorized', { message: this.#unauthorized });
     }
+    if (wasOpen && code === replacedClose) {
+      this.#replaced = true;
+      this.#socket.stop();
+      this.#failRequests('replaced', 'another connection took this client\'s seat');
+      this.#rooms.clear();
+      this.#toRejoin.clear();
+      this.#away.clear();
+      this.#resumeToken = null;
+      this.#peerId = null;
+      log('another connection took this seat: stopping');
+      this.#dispatch('replaced', { reason: reason || 'replaced' });
+      return;
+    }
     if (!wasOpen) {
       return;
     }
-    // A new connection gets a new peerId and is in no room: what was joined must be joined again.
+    // The seat outlives a dropped connection for the server's grace period: the next connection resumes
+    // it (same peerId, same rooms). Without a token, or when the server ended the seat, what was joined
+    // must be joined again, by a connection with a new peerId.
+    const resumable = this.#resumeEnabled && this.#resumeToken !== null && (this.#rooms.size > 0 || this.#away.size > 0) && !seatEndingCloses.has(code);
+    if (resumable && this.#rooms.size > 0) {
+      this.#away = new Map([...this.#rooms].map(([roomId, room]) => [roomId, { capacity: room.capacity, peers: new Set(room.peers) }]));
+    } else if (!resumable) {
+      this.#resumeToken = null;
+      this.#away.clear();
+      this.#peerId = null;
+    }
     for (const roomId of this.#rooms.keys()) {
       this.#toRejoin.add(roomId);
     }
     this.#rooms.clear();
-    this.#peerId = null;
     this.#failRequests('disconnected', 'the connection to the server dropped', true);
   }
 
@@ -431,7 +583,7 @@ export class SwitchboardClient extends EventTarget {
         const info = await this.join(roomId);
         this.#toRejoin.delete(roomId);
         log('rejoined', roomId, 'as', info.peerId);
-        this.#dispatch('rejoined', info);
+        this.#dispatch('rejoined', { ...info, resumed: false });
         return;
       } catch (error) {
         if (!(error instanceof SwitchboardError) || error.code === 'disconnected') {
@@ -462,6 +614,22 @@ export class SwitchboardClient extends EventTarget {
       case 'joined':
         if (pending?.type === 'join' && pending.roomId === message.roomId) {
           this.#settle(head, this.#enter(message, Array.isArray(message.peers) ? message.peers : []));
+        }
+        return;
+      case 'resumed':
+        if (pending?.type === 'resume') {
+          this.#settle(head, this.#takeResumed(message));
+        }
+        return;
+      case 'peerDisconnected':
+        if (this.#rooms.get(message.roomId)?.peers.has(message.peerId)) {
+          this.#dispatch('peerdisconnected', { roomId: message.roomId, peerId: message.peerId });
+        }
+        return;
+      case 'peerReconnected':
+        if (this.#rooms.has(message.roomId)) {
+          this.#rooms.get(message.roomId).peers.add(message.peerId);
+          this.#dispatch('peerreconnected', { roomId: message.roomId, peerId: message.peerId });
         }
         return;
       case 'left':
@@ -497,7 +665,8 @@ export class SwitchboardClient extends EventTarget {
         if (answersPending) {
           this.#settle(head, new SwitchboardError(message.code, String(message.payload ?? message.code), message.roomId ?? pending.roomId, retryAfter(message)));
         } else {
-          this.#dispatch('servererror', { code: message.code, message: message.payload, roomId: message.roomId, retryAfterMs: retryAfter(message) });
+          // peerId: for peer-unavailable, the absent member whose kept messages are full.
+          this.#dispatch('servererror', { code: message.code, message: String(message.payload ?? message.code), roomId: message.roomId, retryAfterMs: retryAfter(message), peerId: message.peerId });
         }
         return;
       }
@@ -509,6 +678,9 @@ export class SwitchboardClient extends EventTarget {
   #enter(message, peers) {
     const capacity = Number(message.capacity) || 2;
     this.#peerId = message.peerId;
+    if (typeof message.resumeToken === 'string') {
+      this.#resumeToken = message.resumeToken;
+    }
     this.#takeIceServers(message);
     this.#rooms.set(message.roomId, { capacity, peers: new Set(peers) });
     const identities = typeof message.identities === 'object' && message.identities !== null ? message.identities : {};
@@ -537,7 +709,8 @@ export class SwitchboardClient extends EventTarget {
     this.#heartbeat = setInterval(() => {
       if (this.#awaitingAnswer) {
         log('no answer from the server: reconnecting');
-        this.#socket.drop();
+        // With a seat to resume, no close frame: it would end the seat if it got through.
+        this.#socket.drop({ keepOpen: this.#resumeEnabled && this.#resumeToken !== null && this.#rooms.size > 0 });
         return;
       }
       this.#awaitingAnswer = this.#socket.send({ type: 'ping' });
