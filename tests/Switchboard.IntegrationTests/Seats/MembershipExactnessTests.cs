@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Switchboard.Testing;
+
+namespace Switchboard.IntegrationTests.Seats;
+
+/// <summary>
+/// Membership notices are exact under concurrency: a member's view, built from <c>joined.peers</c> and
+/// the notices after it, never hears of a peer twice nor loses one it was never told of, and ends
+/// equal to the room. Notices queued against one snapshot of the room, inside its lock, give that.
+/// </summary>
+public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
+{
+    public sealed class Direct() : MembershipExactnessTests(WayIn.Direct);
+
+    public sealed class Pipeline() : MembershipExactnessTests(WayIn.Pipeline);
+
+    private const int Workers = 8;
+
+    [Fact]
+    public async Task Membership_ConcurrentJoinsAndLeaves_EveryViewExactAndFinallyTheRoom()
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            Seat.Quick(o);
+            o.MessageLimits.MessagesPerSecond = 0;
+            o.ConnectionLimits.NewBurst = 1000;
+        });
+        await using var anchor = await server.ConnectAsync();
+        var (roomId, anchorId) = await anchor.CreateRoomAsync(capacity: Workers + 2);
+        var workers = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => server.ConnectAsync()));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+
+        try
+        {
+            // Half end inside the room and half outside, so the final check covers both.
+            var members = await Task.WhenAll(workers.Select((w, i) => Task.Run(() => ChurnAsync(w, roomId, until, endInside: i % 2 == 1))));
+            var inside = members.Where(m => m.Inside).ToList();
+            var expected = inside.Select(m => m.PeerId).Append(anchorId).ToHashSet();
+
+            var anchorView = new Member(anchor, roomId, anchorId) { Inside = true };
+            await anchorView.SettleAsync();
+            Assert.Equal(expected.Where(id => id != anchorId).Order(), anchorView.View.Order());
+            foreach (var member in members)
+            {
+                await member.SettleAsync();
+                if (member.Inside)
+                {
+                    Assert.Equal(expected.Where(id => id != member.PeerId).Order(), member.View.Order());
+                }
+                else
+                {
+                    Assert.Empty(member.View);
+                }
+            }
+
+            await using var observer = await server.ConnectAsync();
+            Assert.Equal(expected.Order(), Seat.Peers(await observer.JoinAsync(roomId)).Order());
+            Assert.True(members.Sum(m => m.Cycles) >= Workers, "the workers barely ran");
+        }
+        finally
+        {
+            await NPartyRoomTests.DisposeAllAsync(workers);
+        }
+    }
+
+    private static async Task<Member> ChurnAsync(TestClient client, string roomId, DateTime until, bool endInside)
+    {
+        Member? member = null;
+        var random = new Random(client.GetHashCode());
+        for (var cycle = 0; cycle < 400; cycle++)
+        {
+            await client.SendAsync(new { type = "join", roomId });
+            var joined = await ReceiveBeforeAsync(client, "joined", member);
+            member ??= new Member(client, roomId, (string)joined["peerId"]!);
+            member.Enter(joined);
+            member.Cycles++;
+            for (var pings = random.Next(3); pings > 0; pings--)
+            {
+                await member.SettleAsync();
+            }
+
+            if (endInside && DateTime.UtcNow > until)
+            {
+                return member;
+            }
+
+            await client.SendAsync(new { type = "leave", roomId });
+            await member.ReadUntilAsync("left");
+            member.Leave();
+            if (DateTime.UtcNow > until)
+            {
+                return member;
+            }
+        }
+
+        return member!;
+    }
+
+    /// <summary>Outside the room nothing may arrive about it: the first message must be <paramref name="type"/>.</summary>
+    private static async Task<JsonObject> ReceiveBeforeAsync(TestClient client, string type, Member? member)
+    {
+        var message = await client.ReceiveAsync();
+        Assert.True((string?)message["type"] == type, $"{member?.PeerId ?? "a new member"} outside the room got {message.ToJsonString()} before {type}");
+        return message;
+    }
+
+    /// <summary>One client's view of the room, as the notices it received build it.</summary>
+    private sealed class Member(TestClient client, string roomId, string peerId)
+    {
+        public string PeerId { get; } = peerId;
+
+        public bool Inside { get; set; }
+
+        public int Cycles { get; set; }
+
+        public HashSet<string> View { get; } = [];
+
+        public void Enter(JsonObject joined)
+        {
+            var peers = Seat.Peers(joined);
+            Assert.True(peers.Distinct().Count() == peers.Length, $"{PeerId}: joined lists a peer twice: {joined.ToJsonString()}");
+            Assert.DoesNotContain(PeerId, peers);
+            View.Clear();
+            View.UnionWith(peers);
+            Inside = true;
+        }
+
+        public void Leave()
+        {
+            View.Clear();
+            Inside = false;
+        }
+
+        /// <summary>Pings and applies every notice before the pong: everything queued for it before then.</summary>
+        public async Task SettleAsync()
+        {
+            await client.SendAsync(new { type = "ping" });
+            await ReadUntilAsync("pong");
+        }
+
+        public async Task ReadUntilAsync(string type)
+        {
+            while (true)
+            {
+                var message = await client.ReceiveAsync();
+                var actual = (string?)message["type"];
+                if (actual == type)
+                {
+                    return;
+                }
+
+                Apply(message, actual);
+            }
+        }
+
+        private void Apply(JsonObject message, string? type)
+        {
+            var about = (string?)message["peerId"];
+            var context = $"{PeerId} ({(Inside ? "inside" : "outside")}, knowing [{string.Join(", ", View)}]) got {message.ToJsonString()}";
+            Assert.True(Inside, context);
+            Assert.True((string?)message["roomId"] == roomId, context);
+            Assert.False(about is null || about == PeerId, context);
+            switch (type)
+            {
+                case "peerJoined":
+                    Assert.True(View.Add(about), "a second peerJoined: " + context);
+                    break;
+                case "peerLeft":
+                    Assert.True(View.Remove(about), "peerLeft for a peer it was not told of: " + context);
+                    break;
+                case "peerDisconnected" or "peerReconnected":
+                    Assert.True(View.Contains(about), "a notice about a peer it was not told of: " + context);
+                    break;
+                default:
+                    Assert.Fail("unexpected: " + context);
+                    break;
+            }
+        }
+    }
+}
