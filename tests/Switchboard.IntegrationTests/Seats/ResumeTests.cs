@@ -265,6 +265,40 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task Resume_CutAgainAfterAResume_TheNewTokenResumesTheSameSeat()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        var token = Seat.Token(joined);
+        var tokens = new List<string> { token };
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Disposing a TestClient aborts it: no close frame.
+            await b.DisposeAsync();
+            await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+            await Seat.SendSettledAsync(a, new { type = "candidate", roomId, to = bId, n = round });
+            (b, var answer) = await Seat.ResumeAsync(server, token);
+            var resumed = Seat.AssertResumed(answer);
+            Assert.Equal(bId, (string?)resumed["peerId"]);
+            token = Seat.Token(resumed);
+            Assert.DoesNotContain(token, tokens);
+            tokens.Add(token);
+            Assert.Equal(round, (int)(await b.ExpectAsync("candidate"))["n"]!);
+            await Seat.ExpectNoticeAsync(a, "peerReconnected", roomId, bId);
+        }
+
+        await using var _ = b;
+        Assert.True(await a.NothingArrivesAsync(Seat.Quiet));
+        Assert.Equal(2, server.Stats.Peers);
+    }
+
+    [Fact]
     public async Task Resume_RandomToken_ResumeFailedAndTheConnectionCanStillCreateAndJoin()
     {
         await using var server = await StartServerAsync(Seat.Quick);
