@@ -17,25 +17,34 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
     private const int Workers = 8;
 
     [Fact]
-    public async Task Membership_ConcurrentJoinsAndLeaves_EveryViewExactAndFinallyTheRoom()
+    public Task Membership_ConcurrentJoinsAndLeaves_EveryViewExactAndFinallyTheRoom() => ChurnAsync(cuts: false);
+
+    [Fact]
+    public Task Membership_ConcurrentJoinsLeavesCutsAndResumes_EveryViewExactAndFinallyTheRoom() => ChurnAsync(cuts: true);
+
+    private async Task ChurnAsync(bool cuts)
     {
         await using var server = await StartServerAsync(o =>
         {
             Seat.Quick(o);
+
+            // A worker resumes at once; the grace period only has to outlast a busy machine's delays.
+            o.ResumeGracePeriod = TimeSpan.FromSeconds(30);
             o.MessageLimits.MessagesPerSecond = 0;
-            o.ConnectionLimits.NewBurst = 1000;
+            o.ConnectionLimits.NewBurst = 100_000;
+            o.ConnectionLimits.NewPerSecond = 100_000;
         });
         await using var anchor = await server.ConnectAsync();
         var (roomId, anchorId) = await anchor.CreateRoomAsync(capacity: Workers + 2);
         var workers = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => server.ConnectAsync()));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        var members = new List<Member>();
 
         try
         {
             // Half end inside the room and half outside, so the final check covers both.
-            var members = await Task.WhenAll(workers.Select((w, i) => Task.Run(() => ChurnAsync(w, roomId, until, endInside: i % 2 == 1))));
-            var inside = members.Where(m => m.Inside).ToList();
-            var expected = inside.Select(m => m.PeerId).Append(anchorId).ToHashSet();
+            members.AddRange(await Task.WhenAll(workers.Select((w, i) => Task.Run(() => WorkAsync(server, w, roomId, until, endInside: i % 2 == 1, cuts, seed: i)))));
+            var expected = members.Where(m => m.Inside).Select(m => m.PeerId).Append(anchorId).ToHashSet();
 
             var anchorView = new Member(anchor, roomId, anchorId) { Inside = true };
             await anchorView.SettleAsync();
@@ -56,27 +65,34 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
             await using var observer = await server.ConnectAsync();
             Assert.Equal(expected.Order(), Seat.Peers(await observer.JoinAsync(roomId)).Order());
             Assert.True(members.Sum(m => m.Cycles) >= Workers, "the workers barely ran");
+            Assert.True(!cuts || members.Sum(m => m.Resumes) >= Workers, "the workers barely resumed");
         }
         finally
         {
             await NPartyRoomTests.DisposeAllAsync(workers);
+            await NPartyRoomTests.DisposeAllAsync(members.Select(m => m.Client));
         }
     }
 
-    private static async Task<Member> ChurnAsync(TestClient client, string roomId, DateTime until, bool endInside)
+    private static async Task<Member> WorkAsync(TestServer server, TestClient client, string roomId, DateTime until, bool endInside, bool cuts, int seed)
     {
         Member? member = null;
-        var random = new Random(client.GetHashCode());
+        var random = new Random(seed);
         for (var cycle = 0; cycle < 400; cycle++)
         {
             await client.SendAsync(new { type = "join", roomId });
             var joined = await ReceiveBeforeAsync(client, "joined", member);
             member ??= new Member(client, roomId, (string)joined["peerId"]!);
-            member.Enter(joined);
+            member.Enter(joined, joined);
             member.Cycles++;
             for (var pings = random.Next(3); pings > 0; pings--)
             {
                 await member.SettleAsync();
+            }
+
+            if (cuts && random.Next(2) == 0)
+            {
+                client = await member.CutAndResumeAsync(server);
             }
 
             if (endInside && DateTime.UtcNow > until)
@@ -104,22 +120,31 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
         return message;
     }
 
-    /// <summary>One client's view of the room, as the notices it received build it.</summary>
+    /// <summary>One seat's view of the room, as the notices its connections received build it.</summary>
     private sealed class Member(TestClient client, string roomId, string peerId)
     {
+        private string? _token;
+
+        public TestClient Client { get; private set; } = client;
+
         public string PeerId { get; } = peerId;
 
         public bool Inside { get; set; }
 
         public int Cycles { get; set; }
 
+        public int Resumes { get; private set; }
+
         public HashSet<string> View { get; } = [];
 
-        public void Enter(JsonObject joined)
+        /// <param name="answer">The <c>joined</c> or <c>resumed</c>, for the token.</param>
+        /// <param name="room">What lists the peers: <c>joined</c> itself, or the room in <c>resumed</c>.</param>
+        public void Enter(JsonObject answer, JsonObject room)
         {
-            var peers = Seat.Peers(joined);
-            Assert.True(peers.Distinct().Count() == peers.Length, $"{PeerId}: joined lists a peer twice: {joined.ToJsonString()}");
+            var peers = Seat.Peers(room);
+            Assert.True(peers.Distinct().Count() == peers.Length, $"{PeerId}: a peer listed twice: {answer.ToJsonString()}");
             Assert.DoesNotContain(PeerId, peers);
+            _token = Seat.Token(answer);
             View.Clear();
             View.UnionWith(peers);
             Inside = true;
@@ -131,10 +156,23 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
             Inside = false;
         }
 
+        /// <summary>Drops the connection without a close frame and takes the seat back on a new one.</summary>
+        public async Task<TestClient> CutAndResumeAsync(TestServer server)
+        {
+            await Client.DisposeAsync();
+            var (next, answer) = await Seat.ResumeAsync(server, _token!);
+            Client = next;
+            var resumed = Seat.AssertResumed(answer);
+            Assert.Equal(PeerId, (string?)resumed["peerId"]);
+            Enter(resumed, Seat.Room(resumed, roomId));
+            Resumes++;
+            return next;
+        }
+
         /// <summary>Pings and applies every notice before the pong: everything queued for it before then.</summary>
         public async Task SettleAsync()
         {
-            await client.SendAsync(new { type = "ping" });
+            await Client.SendAsync(new { type = "ping" });
             await ReadUntilAsync("pong");
         }
 
@@ -142,7 +180,7 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
         {
             while (true)
             {
-                var message = await client.ReceiveAsync();
+                var message = await Client.ReceiveAsync();
                 var actual = (string?)message["type"];
                 if (actual == type)
                 {
@@ -152,7 +190,6 @@ public abstract class MembershipExactnessTests(WayIn wayIn) : WayInTests(wayIn)
                 Apply(message, actual);
             }
         }
-
         private void Apply(JsonObject message, string? type)
         {
             var about = (string?)message["peerId"];
