@@ -76,6 +76,31 @@ public abstract class ResumeAuthTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.True(await a.NothingArrivesAsync(Seat.Quiet), "the seat changed hands");
     }
 
+    [Fact]
+    public async Task TokenExpiry_Close1008_SeatEndsAtOnce()
+    {
+        await using var server = await StartAsync();
+        await using var a = await server.ConnectAsync();
+        await using var b = await server.ConnectAsync();
+        await AuthenticateAsync(a, "user-1");
+        await b.SendAsync(new { type = "auth", token = _signer.Mint(TimeSpan.FromSeconds(3), new Dictionary<string, object> { ["sub"] = "user-2" }) });
+        await b.ExpectAsync("authenticated");
+        var (roomId, _) = await a.CreateRoomAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await Seat.ExpectNoticeAsync(a, "peerJoined", roomId, bId);
+
+        await Seat.ExpectErrorAsync(b, "unauthorized");
+        await b.Closed.DefaultTimeout();
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, b.CloseStatus);
+        await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, bId);
+        await using var b2 = await server.ConnectAsync();
+        await AuthenticateAsync(b2, "user-2");
+        await b2.SendAsync(new { type = "resume", token = Seat.Token(joined) });
+        Seat.AssertResumeFailed(await b2.ReceiveAsync());
+    }
+
     private Task<TestServer> StartAsync() =>
         StartServerAsync(o =>
         {
@@ -84,6 +109,7 @@ public abstract class ResumeAuthTests(WayIn wayIn) : WayInTests(wayIn)
             o.Auth.Jwt.Issuer = TestSigner.Issuer;
             o.Auth.Jwt.Audience = TestSigner.Audience;
             o.Auth.Jwt.SigningKeys = [_signer.Configured];
+            o.Auth.Jwt.ClockSkew = TimeSpan.Zero;
         });
 
     /// <summary>user-1 creates a room and user-2 joins it; returns both and user-2's resume token.</summary>

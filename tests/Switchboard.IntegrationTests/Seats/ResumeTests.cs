@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Server.Turn;
 using Switchboard.Testing;
 
 namespace Switchboard.IntegrationTests.Seats;
@@ -138,6 +140,92 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
         Assert.Equal(bId, (string?)notice["peerId"]);
         Assert.True(await d.NothingArrivesAsync(Seat.Quiet));
         Assert.True(await c.NothingArrivesAsync(TimeSpan.FromMilliseconds(50)), "a notice reached a peer that had left");
+    }
+
+    [Fact]
+    public async Task Resume_WhileTheOtherKeepsSending_EveryMessageOnceInOrderAcrossTheHandOver()
+    {
+        const int Count = 200;
+        await using var server = await StartServerAsync(o =>
+        {
+            Seat.Quick(o);
+
+            // Room for all of them: this test is about the seam between what waited and live traffic.
+            o.ResumeBufferLimit = 256;
+            o.ResumeBufferByteLimit = 64 * 1024;
+        });
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+        var someSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                // Broadcast and addressed: both reach the seat, one queue.
+                await a.SendAsync(i % 3 == 0 ? new { type = "candidate", roomId, n = i } : new { type = "candidate", roomId, to = bId, n = i });
+                if (i == Count / 10)
+                {
+                    someSent.SetResult();
+                }
+            }
+        });
+        await someSent.Task.DefaultTimeout();
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var __ = b2;
+        await sending.DefaultTimeout();
+
+        Assert.Equal(bId, (string?)Seat.AssertResumed(answer)["peerId"]);
+        for (var i = 0; i < Count; i++)
+        {
+            Assert.Equal(i, (int)(await b2.ExpectAsync("candidate"))["n"]!);
+        }
+
+        Assert.True(await b2.NothingArrivesAsync(Seat.Quiet));
+        await Seat.ExpectNoticeAsync(a, "peerReconnected", roomId, bId);
+        Assert.True(await a.NothingArrivesAsync(TimeSpan.FromMilliseconds(50)), "a message was refused or a notice was wrong");
+    }
+
+    [Fact]
+    public async Task Resume_TurnCredentialsOn_ResumedCarriesAFreshEntryForTheSeatsPeerId()
+    {
+        await using var server = await TestServer.StartAsync(
+            WayIn,
+            o =>
+            {
+                Seat.Quick(o);
+                o.IceServers.Add(new() { Urls = ["stun:stun.example.test:3478"] });
+            },
+            services: services => services.Configure<TurnOptions>(turn =>
+            {
+                turn.Secret = "a turn secret for the seat tests";
+                turn.Urls = ["turn:127.0.0.1:3478"];
+            }));
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var _ = b2;
+
+        var resumed = Seat.AssertResumed(answer);
+        var servers = resumed["iceServers"]!.AsArray();
+        Assert.Equal(2, servers.Count);
+        Assert.Equal("stun:stun.example.test:3478", (string?)servers[0]!["urls"]![0]);
+        Assert.EndsWith(":" + bId, (string)servers[1]!["username"]!, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty((string?)servers[1]!["credential"]));
+        Assert.True((long)resumed["iceServersTtlMs"]! > 0);
     }
 
     [Fact]

@@ -144,6 +144,9 @@ public abstract class SeatEndTests(WayIn wayIn) : WayInTests(wayIn)
         b.Abort();
         await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, bId);
         await Retry.UntilAsync("the cut peer is gone", () => server.Stats.Peers == 1 && server.Stats.Connections == 1);
+        var (stray, answer) = await Seat.ResumeAsync(server, Seat.RandomToken());
+        await using var _ = stray;
+        Seat.AssertResumeFailed(answer);
     }
 
     [Fact]
