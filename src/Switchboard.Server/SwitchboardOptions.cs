@@ -88,11 +88,6 @@ public sealed class SwitchboardOptions
     /// <summary>Interval of the server's WebSocket pings. Default 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    // LOCAL STUB, never committed
-    public TimeSpan ResumeGracePeriod { get; set; } = TimeSpan.FromSeconds(15);
-    public int ResumeBufferLimit { get; set; } = 256;
-    public int ResumeBufferByteLimit { get; set; } = 256 * 1024;
-
     /// <summary>How long a ping may go unanswered before the peer is dropped and its rooms told <c>peerLeft</c>. Default 15 s.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
