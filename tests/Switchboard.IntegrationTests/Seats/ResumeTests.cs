@@ -387,6 +387,102 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task Resume_TwoConnectionsAtOnceWithOneToken_ExactlyOneGetsTheSeat()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+        await using var first = await server.ConnectAsync();
+        await using var second = await server.ConnectAsync();
+
+        var message = new { type = "resume", token = Seat.Token(joined) };
+        await Task.WhenAll(first.SendAsync(message), second.SendAsync(message));
+        var answers = await Task.WhenAll(first.ReceiveAsync(), second.ReceiveAsync());
+
+        var winner = Assert.Single(answers, m => (string?)m["type"] == "resumed");
+        Assert.Equal(bId, (string?)winner["peerId"]);
+        Seat.AssertResumeFailed(Assert.Single(answers, m => (string?)m["type"] != "resumed"));
+        await Seat.ExpectNoticeAsync(a, "peerReconnected", roomId, bId);
+        Assert.True(await a.NothingArrivesAsync(Seat.Quiet));
+
+        // Whichever lost has no seat but its own; the winner is the member, and stays one.
+        var seated = ReferenceEquals(winner, answers[0]) ? first : second;
+        await a.SendAsync(new { type = "candidate", roomId, to = bId, n = 1 });
+        Assert.Equal(1, (int)(await seated.ExpectAsync("candidate"))["n"]!);
+        Assert.False(seated.Closed.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Resume_OnAConnectionThatResumed_BadMessage()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await a.ExpectAsync("peerDisconnected");
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var _ = b2;
+        var resumed = Seat.AssertResumed(answer);
+
+        await b2.SendAsync(new { type = "resume", token = Seat.Token(resumed) });
+
+        await Seat.ExpectErrorAsync(b2, "bad-message");
+    }
+
+    [Theory]
+    [InlineData("close")]
+    [InlineData("leave")]
+    public async Task Resumed_ThenCloseOrLeave_PeerLeftAtOnceLikeAnyMember(string how)
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            Seat.Quick(o);
+            o.ResumeGracePeriod = TimeSpan.FromMinutes(1);
+        });
+        await using var a = await server.ConnectAsync();
+        var (roomId, _) = await a.CreateRoomAsync();
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var _ = b2;
+        var newToken = Seat.Token(Seat.AssertResumed(answer));
+        await Seat.ExpectNoticeAsync(a, "peerReconnected", roomId, bId);
+
+        if (how == "close")
+        {
+            await b2.CloseAsync();
+        }
+        else
+        {
+            await b2.SendAsync(new { type = "leave", roomId });
+            await b2.ExpectAsync("left");
+        }
+
+        await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, bId);
+        Assert.True(await a.NothingArrivesAsync(Seat.Quiet));
+        Assert.Equal(1, server.Stats.Peers);
+        if (how == "close")
+        {
+            var (late, again) = await Seat.ResumeAsync(server, newToken);
+            await using var __ = late;
+            Seat.AssertResumeFailed(again);
+        }
+    }
+
+    [Fact]
     public async Task Resume_RandomToken_ResumeFailedAndTheConnectionCanStillCreateAndJoin()
     {
         await using var server = await StartServerAsync(Seat.Quick);

@@ -46,6 +46,26 @@ public abstract class SeatEndTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task GraceExpiry_LastMemberAway_RoomIsGoneAfterwards()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, _, token) = await Seat.CreateRoomAsync(a);
+
+        a.Abort();
+
+        // While the seat waits the room is kept for it; then both go.
+        await Retry.UntilAsync("the server noticed the cut", () => server.Stats.Connections == 0);
+        Assert.Equal(1, server.Stats.Rooms);
+        await Retry.UntilAsync("the away seat's room is gone", () => server.Stats.Rooms == 0 && server.Stats.Peers == 0, timeout: Seat.Grace + TestTimeouts.Default);
+        await using var late = await server.ConnectAsync();
+        await late.SendAsync(new { type = "resume", token });
+        Seat.AssertResumeFailed(await late.ReceiveAsync());
+        await late.SendAsync(new { type = "join", roomId });
+        await Seat.ExpectErrorAsync(late, "room-not-found");
+    }
+
+    [Fact]
     public async Task CleanClose_CloseFrameFromClient_PeerLeftAtOnceAndNoPeerDisconnected()
     {
         // A grace period far longer than the wait for peerLeft: only an ended seat can explain it.
