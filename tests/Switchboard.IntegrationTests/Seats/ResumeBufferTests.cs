@@ -83,6 +83,64 @@ public abstract class ResumeBufferTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task BufferFull_BroadcastToARoomWithAnAbsentPeer_PresentMembersGetItAndTheSenderIsToldOfTheAbsentOne()
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            Seat.Quick(o);
+            o.MessageLimits.MessagesPerSecond = 0;
+        });
+        await using var sender = await server.ConnectAsync();
+        var (roomId, _) = await sender.CreateRoomAsync(capacity: 3);
+        await using var present = await server.ConnectAsync();
+        await present.JoinAsync(roomId);
+        await using var absent = await server.ConnectAsync();
+        var absentId = (string)(await absent.JoinAsync(roomId))["peerId"]!;
+        await sender.ExpectAsync("peerJoined");
+        await sender.ExpectAsync("peerJoined");
+        await present.ExpectAsync("peerJoined");
+        absent.Abort();
+        await Seat.ExpectNoticeAsync(sender, "peerDisconnected", roomId, absentId);
+        await Seat.ExpectNoticeAsync(present, "peerDisconnected", roomId, absentId);
+        for (var i = 0; i < Seat.BufferLimit; i++)
+        {
+            await sender.SendAsync(new { type = "candidate", roomId, to = absentId, n = i });
+        }
+
+        await sender.SendAsync(new { type = "candidate", roomId, n = Seat.BufferLimit });
+
+        var refused = await sender.ExpectAsync("error");
+        Assert.Equal("peer-unavailable", (string?)refused["code"]);
+        Assert.Equal(absentId, (string?)refused["peerId"]);
+        Assert.Equal(roomId, (string?)refused["roomId"]);
+        Assert.Equal(Seat.BufferLimit, (int)(await present.ExpectAsync("candidate"))["n"]!);
+        Assert.True(await sender.NothingArrivesAsync(Seat.Quiet), "one refusal per message and absent peer");
+    }
+
+    [Fact]
+    public async Task BufferBytes_OneMessageLargerThanTheLimit_RefusedAndASmallerOneAfterItStillWaits()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var absent = await server.ConnectAsync();
+        var (roomId, absentId, token) = await Seat.CreateRoomAsync(absent);
+        await using var sender = await server.ConnectAsync();
+        await sender.JoinAsync(roomId);
+        await absent.ExpectAsync("peerJoined");
+        absent.Abort();
+        await Seat.ExpectNoticeAsync(sender, "peerDisconnected", roomId, absentId);
+
+        await sender.SendAsync(new { type = "offer", roomId, to = absentId, n = 1, payload = new string('x', Seat.BufferByteLimit + 1) });
+        Assert.Equal("peer-unavailable", (string?)(await sender.ExpectAsync("error"))["code"]);
+        await Seat.SendSettledAsync(sender, new { type = "candidate", roomId, to = absentId, n = 2 });
+
+        var (back, resumed) = await Seat.ResumeAsync(server, token);
+        await using var _ = back;
+        Seat.AssertResumed(resumed);
+        Assert.Equal(2, (int)(await back.ExpectAsync("candidate"))["n"]!);
+        Assert.True(await back.NothingArrivesAsync(Seat.Quiet));
+    }
+
+    [Fact]
     public async Task Flood_ManyMegabytesAtAnAbsentPeer_ServerMemoryStaysBounded()
     {
         const int Sent = 4000;
