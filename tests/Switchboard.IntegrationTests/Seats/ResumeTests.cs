@@ -500,6 +500,23 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
         await Seat.ExpectNoticeAsync(host, "peerJoined", roomId, ownId);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("!!!!!!!!!!!!!!!!!!!!!!")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAA=")]
+    public async Task Resume_MalformedToken_ResumeFailedAndTheConnectionStaysUsable(string token)
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+
+        var (client, answer) = await Seat.ResumeAsync(server, token);
+        await using var _ = client;
+
+        Seat.AssertResumeFailed(answer);
+        await client.CreateRoomAsync();
+    }
+
     [Fact]
     public async Task Resume_OnAConnectionAlreadyInARoom_BadMessageAndTheAbsentSeatIsUntouched()
     {
