@@ -229,6 +229,35 @@ public abstract class ResumeTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task Resume_SenderJoinedAndLeftWhileAway_ItsMessageArrivesButItIsNotAMember()
+    {
+        await using var server = await StartServerAsync(Seat.Quick);
+        await using var a = await server.ConnectAsync();
+        var (roomId, aId) = await a.CreateRoomAsync(capacity: 3);
+        await using var b = await server.ConnectAsync();
+        var joined = await b.JoinAsync(roomId);
+        var bId = (string)joined["peerId"]!;
+        await a.ExpectAsync("peerJoined");
+        b.Abort();
+        await Seat.ExpectNoticeAsync(a, "peerDisconnected", roomId, bId);
+        await using var c = await server.ConnectAsync();
+        var cId = (string)(await c.JoinAsync(roomId))["peerId"]!;
+        await Seat.SendSettledAsync(c, new { type = "offer", roomId, to = bId, n = 1 });
+        await c.SendAsync(new { type = "leave", roomId });
+        await c.ExpectAsync("left");
+        await Seat.ExpectNoticeAsync(a, "peerJoined", roomId, cId);
+        await Seat.ExpectNoticeAsync(a, "peerLeft", roomId, cId);
+
+        var (b2, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var _ = b2;
+
+        Assert.Equal([aId], Seat.Peers(Seat.Room(Seat.AssertResumed(answer), roomId)));
+        var offer = await b2.ExpectAsync("offer");
+        Assert.Equal(cId, (string?)offer["from"]);
+        Assert.True(await b2.NothingArrivesAsync(Seat.Quiet), "a notice about the peer that came and went");
+    }
+
+    [Fact]
     public async Task Resume_AfterKeepAliveTimeout_KeepsTheSeat()
     {
         await using var server = await StartServerAsync(o =>

@@ -230,6 +230,42 @@ public abstract class SeatEndTests(WayIn wayIn) : WayInTests(wayIn)
     }
 
     [Fact]
+    public async Task SendTimeout_ReaderThatStopped_LosesItsSeat()
+    {
+        await using var server = await StartServerAsync(o =>
+        {
+            Seat.Quick(o);
+            o.ResumeGracePeriod = TimeSpan.FromMinutes(1);
+
+            // The queue never fills: only a write that cannot finish can end this connection.
+            o.SendQueueLimit = 100_000;
+            o.SendQueueByteLimit = 256 * 1024 * 1024;
+            o.TotalSendQueueByteLimit = 256 * 1024 * 1024;
+            o.SendTimeout = TimeSpan.FromSeconds(1);
+        });
+        await using var sender = await server.ConnectAsync();
+        var (roomId, _) = await sender.CreateRoomAsync();
+        await using var stuck = await RawWebSocket.ConnectAsync(server.HttpAddress);
+        await stuck.SendTextAsync($$"""{"type":"join","roomId":"{{roomId}}"}""");
+        var joined = await Seat.ReadJsonAsync(stuck);
+        var stuckId = (string)joined["peerId"]!;
+        await Seat.ExpectNoticeAsync(sender, "peerJoined", roomId, stuckId);
+
+        // Enough to fill the loopback socket buffers, so one write has to wait, and keeps waiting.
+        var payload = new string('x', 64 * 1024 - 200);
+        for (var i = 0; i < 400 && server.Stats.Peers == 2; i++)
+        {
+            await sender.SendAsync(new { type = "candidate", roomId, payload });
+        }
+
+        // Not peerDisconnected: a client that could not keep up does not get to keep what it could not take.
+        await Seat.ExpectNoticeAsync(sender, "peerLeft", roomId, stuckId);
+        var (late, answer) = await Seat.ResumeAsync(server, Seat.Token(joined));
+        await using var __ = late;
+        Seat.AssertResumeFailed(answer);
+    }
+
+    [Fact]
     public async Task ServerRestart_Closed1012_RoomsGoneResumeFailsAndJoinFindsNoRoom()
     {
         var first = await TestServer.StartAsync(o =>
