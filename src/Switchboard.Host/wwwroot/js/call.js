@@ -301,6 +301,9 @@ export class Call extends EventTarget {
         }
       }
       this.#updateState();
+      // The peerjoined of anyone who came in meanwhile fired before this, when nothing could be sent:
+      // they have not heard this person's name yet.
+      this.#announceName();
       return;
     }
     // A new peerId, and the others may have come back under new ids too: forget every id and learn

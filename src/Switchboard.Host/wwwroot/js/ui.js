@@ -395,7 +395,8 @@ export class Ui extends EventTarget {
     } catch {
       input.focus();
       input.select();
-      button.textContent = 'Press Ctrl+C';
+      // The clipboard was refused (an insecure page, or no permission): the link is selected instead.
+      button.textContent = /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C to copy' : 'Press Ctrl+C to copy';
     }
     clearTimeout(this.#copiedTimer);
     this.#copiedTimer = setTimeout(() => {
