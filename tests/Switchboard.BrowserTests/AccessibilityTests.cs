@@ -8,7 +8,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Switchboard.BrowserTests;
 
 /// <summary>
-/// axe-core over every screen of the web app — start page, in a call, after hanging up, an error —
+/// axe-core over every screen of the web app — start page, an error, waiting in a room, in a call,
+/// after hanging up —
 /// in the light and the dark theme: no violation of the WCAG 2.0 A/AA and 2.1 AA rules, contrast
 /// included.
 /// </summary>
@@ -39,6 +40,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
         await CheckAsync(alice, "error", problems);
 
         var link = await alice.CreateRoomAsync();
+        await CheckAsync(alice, "waiting", problems);
         await bob.OpenAsync(link);
         await Task.WhenAll(alice.ExpectCallStateAsync("connected"), bob.ExpectCallStateAsync("connected"));
         await alice.SendChatAsync("Hello");
