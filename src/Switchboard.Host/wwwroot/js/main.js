@@ -337,7 +337,8 @@ ui.addEventListener('rename', (e) => {
   rememberName(name);
   ui.setName(name);
   if (changed) {
-    ui.notice(`The others now see you as ${name}.`);
+    const inCall = call.roomId !== null && call.state !== 'idle' && call.state !== 'ended';
+    ui.notice(inCall ? `The others now see you as ${name}.` : `Saved: the others will see you as ${name}.`);
   }
 });
 ui.addEventListener('rejoin', () => rejoin());
