@@ -29,7 +29,7 @@ public class RelayRouteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var core = new SignalingCore(Microsoft.Extensions.Options.Options.Create(_options), new ServerMessages(_options), NullLogger<SignalingCore>.Instance);
+        var core = new SignalingCore(Microsoft.Extensions.Options.Options.Create(_options), new ServerMessages(_options), new Switchboard.Server.Seats.LocalSeatDirectory(), TimeProvider.System, NullLogger<SignalingCore>.Instance);
         var store = new ConnectionStore();
         var metrics = new Switchboard.Server.Diagnostics.SwitchboardMetrics(store);
         _dialect = new NativeDialect(core, _options, metrics);

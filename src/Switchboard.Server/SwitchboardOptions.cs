@@ -59,6 +59,27 @@ public sealed class SwitchboardOptions
     public long TotalSendQueueByteLimit { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
+    /// How long a member whose connection vanished without a close frame (reset, lost network, keep-alive)
+    /// keeps its seat (peer id, rooms, the messages sent to it) for a new connection to resume with its
+    /// <c>resumeToken</c>; the others hear <c>peerDisconnected</c> now and <c>peerLeft</c> only when this
+    /// ends. Default 15 s; zero turns resume off (no tokens, a lost connection leaves at once); at most 1 hour.
+    /// </summary>
+    public TimeSpan ResumeGracePeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Relayed messages kept for one away member; one more is refused and its sender told
+    /// <c>peer-unavailable</c>. Default 256; at least 1. At most half of <see cref="SendQueueLimit"/> is used, so what waited fits the resumed connection's queue.
+    /// </summary>
+    public int ResumeBufferLimit { get; set; } = 256;
+
+    /// <summary>
+    /// Bytes of relayed messages kept for one away member (they also count against
+    /// <see cref="TotalSendQueueByteLimit"/>); a message that does not fit is refused with
+    /// <c>peer-unavailable</c>. Default 256 KiB; at least 1. At most half of <see cref="SendQueueByteLimit"/> is used.
+    /// </summary>
+    public int ResumeBufferByteLimit { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// Frames one connection may have handled before the other connections served by the same thread get
     /// their turn; the rest waits, unread from the socket, for the next turn. Default 64.
     /// </summary>

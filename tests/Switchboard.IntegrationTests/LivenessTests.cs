@@ -14,6 +14,9 @@ public abstract class LivenessTests(WayIn wayIn) : WayInTests(wayIn)
     {
         options.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
         options.KeepAliveTimeout = TimeSpan.FromMilliseconds(600);
+
+        // A dead peer leaves at once only with resume off; Seats/ covers the grace period.
+        options.ResumeGracePeriod = TimeSpan.Zero;
     }
 
     [Fact]
@@ -55,7 +58,7 @@ public abstract class LivenessTests(WayIn wayIn) : WayInTests(wayIn)
     [Fact]
     public async Task Disconnect_TcpDroppedWithoutCloseFrame_PartnerGetsPeerLeftAtOnce()
     {
-        await using var server = await StartServerAsync();
+        await using var server = await StartServerAsync(o => o.ResumeGracePeriod = TimeSpan.Zero);
         await using var partner = await server.ConnectAsync();
         var (roomId, _) = await partner.CreateRoomAsync();
         await using var raw = await RawWebSocket.ConnectAsync(server.HttpAddress);

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using Switchboard.Server.Connections;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Seats;
 using Switchboard.Server.Turn;
 
 namespace Switchboard.Server.Tests;
@@ -10,6 +12,7 @@ namespace Switchboard.Server.Tests;
 public sealed class IceServersMessageTests
 {
     private static readonly byte[] _peerId = Encoding.UTF8.GetBytes("q3XwPeerIdOfTwentyTwo0");
+    private static readonly Seat _seat = new(null, new SeatLimits(new SwitchboardOptions(), new SendBacklogBudget(1 << 20)), "q3XwPeerIdOfTwentyTwo0");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
 
     [Fact]
@@ -17,7 +20,7 @@ public sealed class IceServersMessageTests
     {
         var messages = new ServerMessages(WithStun(), TurnCredentialsTests.Credentials(_time, TimeSpan.FromHours(1)));
 
-        var created = Parse(messages.RoomCreated(new Room("R", 2), _peerId));
+        var created = Parse(messages.RoomCreated(new Room("R", 2), _seat));
 
         var servers = created["iceServers"]!.AsArray();
         Assert.Equal(2, servers.Count);
@@ -33,7 +36,7 @@ public sealed class IceServersMessageTests
     {
         var messages = new ServerMessages(new SwitchboardOptions(), TurnCredentialsTests.Credentials(_time, TimeSpan.FromMinutes(5)));
 
-        var joined = Parse(messages.Joined(new Room("R", 4), _peerId, []));
+        var joined = Parse(messages.Joined(new Room("R", 4), _seat, []));
 
         var turn = Assert.Single(joined["iceServers"]!.AsArray())!;
         Assert.Equal($"{1_700_000_300}:q3XwPeerIdOfTwentyTwo0", (string?)turn["username"]);

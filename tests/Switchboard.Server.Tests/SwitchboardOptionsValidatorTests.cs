@@ -24,6 +24,8 @@ public sealed class SwitchboardOptionsValidatorTests
     [InlineData("MaxRoomsPerConnection", 0)]
     [InlineData("SendQueueLimit", 0)]
     [InlineData("SendQueueByteLimit", 1000)]
+    [InlineData("ResumeBufferLimit", 0)]
+    [InlineData("ResumeBufferByteLimit", 0)]
     [InlineData("IoThreads", -1)]
     public void Validate_OutOfRangeNumber_NamesTheOption(string option, int value)
     {

@@ -61,14 +61,18 @@ internal sealed partial class PeerConnection : IDeferredFlush
     /// <summary>Under it: the queue, the close phase, and every call into the transport's writing side.</summary>
     public Lock SendLock => _sendLock;
 
-    /// <summary>Queues <paramref name="message"/> for this connection (taking a reference of its own). Never blocks, never throws.</summary>
-    public void Send(OutboundMessage message)
+    /// <summary>
+    /// Queues <paramref name="message"/> for this connection (taking a reference of its own). Never blocks,
+    /// never throws. False only once the connection has ended: its seat then keeps what is sent to it. A
+    /// connection that is closing drops it (it is going, and so is its seat) and says true.
+    /// </summary>
+    public bool Send(OutboundMessage message)
     {
         lock (_sendLock)
         {
             if (_phase != ClosePhase.Open)
             {
-                return;
+                return _phase != ClosePhase.Ended;
             }
 
             var options = _shared.Options;
@@ -96,6 +100,7 @@ internal sealed partial class PeerConnection : IDeferredFlush
             }
 
             ScheduleFlushLocked();
+            return true;
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using System.Text;
 using Switchboard.Server.Auth;
 using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Seats;
 
 namespace Switchboard.Server.Connections;
 
@@ -41,7 +41,7 @@ internal sealed partial class PeerConnection
 {
     private readonly IPeerTransport _transport;
     private readonly PeerConnectionFactory _shared;
-    private List<Room>? _rooms;
+    private Seat _seat;
     private long _lastHeard;
     private long _pingSentAt;
     private long _startedAt;
@@ -58,14 +58,27 @@ internal sealed partial class PeerConnection
         _shared = shared;
         _forwardedFor = forwardedFor;
         _admitted = admitted;
-        Id = IdGenerator.NewId();
-        IdUtf8 = Encoding.UTF8.GetBytes(Id);
+        _seat = new Seat(this, shared.SeatLimits);
         _lastHeard = shared.TimeProvider.GetTimestamp();
     }
 
-    public string Id { get; }
+    /// <summary>The peer id: its seat's, which a resume may swap for the seat it takes back.</summary>
+    public string Id => Volatile.Read(ref _seat).Id;
 
-    public byte[] IdUtf8 { get; }
+    public byte[] IdUtf8 => Volatile.Read(ref _seat).IdUtf8;
+
+    /// <summary>
+    /// The seat this connection holds (docs/protocol.md, "Resuming a seat"): its own from the start, or the
+    /// one it resumed. Set only by the core, on this connection's receiving thread.
+    /// </summary>
+    public Seat Seat
+    {
+        get => Volatile.Read(ref _seat);
+        set => Volatile.Write(ref _seat, value);
+    }
+
+    /// <summary>Why the connection ended (or is ending); <see cref="CloseReason.None"/> for a hang-up without a close frame.</summary>
+    public CloseReason EndReason => (CloseReason)Volatile.Read(ref _closeReason);
 
     /// <summary>Where the client connects from: the address a known proxy forwarded for, else the socket's peer.</summary>
     public IPAddress? ClientAddress => _forwardedFor ?? _transport.RemoteAddress;
@@ -73,8 +86,8 @@ internal sealed partial class PeerConnection
     /// <summary>How the client came in.</summary>
     public TransportKind TransportKind => _transport.Kind;
 
-    /// <summary>The rooms this connection is in. Touched only while handling this connection's messages and at its final clean-up.</summary>
-    public List<Room> Rooms => _rooms ??= new List<Room>(1);
+    /// <summary>The rooms this connection's seat is in.</summary>
+    public Room[] Rooms => Seat.Rooms;
 
     /// <summary>Which slice of <see cref="ConnectionStore"/> holds this connection.</summary>
     public int StoreShard { get; set; }

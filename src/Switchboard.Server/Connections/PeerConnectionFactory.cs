@@ -5,6 +5,7 @@ using Switchboard.Server.Admission;
 using Switchboard.Server.Auth;
 using Switchboard.Server.Dialects;
 using Switchboard.Server.Diagnostics;
+using Switchboard.Server.Seats;
 
 namespace Switchboard.Server.Connections;
 
@@ -33,6 +34,7 @@ internal sealed class PeerConnectionFactory
         ReceiveBudget = receiveBudget;
         TimeProvider = timeProvider;
         Rates = new MessageRates(options.MessageLimits, timeProvider);
+        SeatLimits = new SeatLimits(options, sendBacklog);
         Logger = loggerFactory.CreateLogger<PeerConnection>();
     }
 
@@ -55,6 +57,9 @@ internal sealed class PeerConnectionFactory
     public MessageRates Rates { get; }
 
     public SwitchboardMetrics Metrics { get; }
+
+    /// <summary>What an away seat may keep for its return.</summary>
+    public SeatLimits SeatLimits { get; }
 
     /// <summary>Decides which upgrades are taken, for both ways in.</summary>
     public UpgradeAdmission Admission { get; } = UpgradeAdmission.Open();

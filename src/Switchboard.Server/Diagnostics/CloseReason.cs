@@ -45,4 +45,7 @@ internal enum CloseReason : byte
 
     /// <summary>A failure inside the server (1011).</summary>
     InternalError,
+
+    /// <summary>Another connection resumed this one's seat (4001).</summary>
+    Replaced,
 }

@@ -6,10 +6,10 @@ namespace Switchboard.Server.Diagnostics;
 /// <summary>The stable names of <see cref="CloseReason"/>: a metric tag and a log field, part of the contract like event names.</summary>
 internal static class CloseReasons
 {
-    public const int Count = (int)CloseReason.InternalError + 1;
+    public const int Count = (int)CloseReason.Replaced + 1;
 
     private static readonly string[] _names =
-        ["client-gone", "client", "client-gone", "keepalive", "slow-consumer", "too-big", "protocol", "policy", "server-busy", "shutdown", "rate-limited", "unauthorized", "internal-error"];
+        ["client-gone", "client", "client-gone", "keepalive", "slow-consumer", "too-big", "protocol", "policy", "server-busy", "shutdown", "rate-limited", "unauthorized", "internal-error", "replaced"];
 
     public static string Name(CloseReason reason) => _names[(int)reason];
 
@@ -17,6 +17,7 @@ internal static class CloseReasons
     public static CloseReason ForStatus(WebSocketCloseStatus status) => status switch
     {
         CloseCodes.SlowConsumer => CloseReason.SlowConsumer,
+        CloseCodes.Replaced => CloseReason.Replaced,
         WebSocketCloseStatus.MessageTooBig => CloseReason.TooBig,
         WebSocketCloseStatus.ProtocolError or WebSocketCloseStatus.InvalidPayloadData or WebSocketCloseStatus.InvalidMessageType => CloseReason.Protocol,
         WebSocketCloseStatus.PolicyViolation => CloseReason.Policy,

@@ -42,6 +42,8 @@ internal sealed class SwitchboardMetrics : IDisposable
         _meter.CreateObservableGauge("switchboard.connections", ObserveConnections, description: "Open signaling connections, by the way they came in (direct, pipeline).");
         _meter.CreateObservableGauge("switchboard.rooms", () => _core?.RoomCount ?? 0, description: "Rooms that exist (a room exists while it has a member).");
         _meter.CreateObservableGauge("switchboard.room.members", () => _core?.MembershipCount ?? 0, description: "Room memberships: a peer in two rooms counts twice.");
+        _meter.CreateObservableGauge("switchboard.seats.away", () => _core?.AwayCount ?? 0, description: "Members whose connection vanished and whose seat waits for a resume.");
+        _meter.CreateObservableCounter("switchboard.resumes", ObserveResumes, description: "resume requests, by result: resumed (the seat was away), replaced (its old connection still looked open and was closed with 4001), failed.");
         _meter.CreateObservableCounter("switchboard.messages.received", () => Sum(static c => c.Hot.MessagesReceived), description: "WebSocket messages received from clients.");
         _meter.CreateObservableCounter("switchboard.messages.relayed", () => Sum(static c => c.Hot.MessagesRelayed), description: "Relayed messages delivered, one per recipient.");
         _meter.CreateObservableCounter("switchboard.bytes.received", () => Sum(static c => c.Hot.BytesReceived), description: "Bytes read from signaling connections, WebSocket framing included.");
@@ -169,6 +171,14 @@ internal sealed class SwitchboardMetrics : IDisposable
         }
 
         return named;
+    }
+
+    private IEnumerable<Measurement<long>> ObserveResumes()
+    {
+        var (resumed, replaced, failed) = _core?.ResumeCounts ?? default;
+        yield return new Measurement<long>(resumed, new KeyValuePair<string, object?>("result", "resumed"));
+        yield return new Measurement<long>(replaced, new KeyValuePair<string, object?>("result", "replaced"));
+        yield return new Measurement<long>(failed, new KeyValuePair<string, object?>("result", "failed"));
     }
 
     private IEnumerable<Measurement<int>> ObserveConnections()

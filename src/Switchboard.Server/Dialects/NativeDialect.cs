@@ -3,6 +3,7 @@ using Switchboard.Server.Connections;
 using Switchboard.Server.Diagnostics;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Seats;
 
 namespace Switchboard.Server.Dialects;
 
@@ -74,6 +75,9 @@ internal sealed class NativeDialect : IMessageHandler
             case MessageKind.Leave:
                 Leave(connection, message, parsed);
                 break;
+            case MessageKind.Resume:
+                Resume(connection, message);
+                break;
             case MessageKind.Auth:
                 // Only reached with authentication off: a client that sends a token anyway is told, not ignored.
                 Error(connection, ErrorCodes.BadMessage, "this server does not use authentication: auth is not needed");
@@ -114,6 +118,37 @@ internal sealed class NativeDialect : IMessageHandler
         }
 
         Answer(connection, _core.CreateRoom(connection, capacity), room: null);
+    }
+
+    /// <summary>
+    /// <c>resume</c>: only on a connection in no room (its own seat has nothing to lose). A token that takes
+    /// no seat costs the connection a failed look-up, like a room id that finds no room.
+    /// </summary>
+    private void Resume(PeerConnection connection, ReadOnlySpan<byte> message)
+    {
+        if (connection.Rooms.Length > 0)
+        {
+            Error(connection, ErrorCodes.BadMessage, "resume must come before joining or creating a room: this connection is already in one");
+            return;
+        }
+
+        if (AuthMessage.ReadToken(message, out var problem) is not { } text)
+        {
+            Error(connection, ErrorCodes.BadMessage, problem!.Replace("an auth message", "a resume message", StringComparison.Ordinal));
+            return;
+        }
+
+        if (!connection.CanLookUpRoom(out var retryAfterMs))
+        {
+            Error(connection, ErrorCodes.RateLimited, "too many failed look-ups: wait before trying another resume token", retryAfterMs: retryAfterMs);
+            return;
+        }
+
+        if (!ResumeToken.TryParse(text, out var token) || !_core.Resume(connection, token))
+        {
+            connection.OnRoomNotFound();
+            Error(connection, ErrorCodes.ResumeFailed, "this seat cannot be resumed (the token is unknown, used or expired): join the room again");
+        }
     }
 
     private void Leave(PeerConnection connection, ReadOnlySpan<byte> message, in ParsedMessage parsed)
@@ -169,27 +204,48 @@ internal sealed class NativeDialect : IMessageHandler
             }
         }
 
-        PeerConnection? target = null;
+        var self = sender.Seat;
+        Seat? target = null;
         if (parsed.To.IsPresent)
         {
             target = FindPeer(room, message, parsed.To);
-            if (target is null || ReferenceEquals(target, sender))
+            if (target is null || ReferenceEquals(target, self))
             {
                 Error(sender, ErrorCodes.PeerNotFound, "no such peer in this room", room);
                 return;
             }
         }
 
-        var relayed = RelayFormatter.Format(message, parsed, sender.IdUtf8);
+        var relayed = RelayFormatter.Format(message, parsed, self.IdUtf8);
         if (target is not null)
         {
-            target.SendOwned(relayed);
-            _metrics.Local.Hot.MessagesRelayed++;
+            Deliver(sender, room, target, relayed);
         }
         else
         {
-            _metrics.Local.Hot.MessagesRelayed += _core.Broadcast(room, sender, relayed);
+            foreach (var member in room.Members)
+            {
+                if (!ReferenceEquals(member, self))
+                {
+                    Deliver(sender, room, member, relayed);
+                }
+            }
         }
+
+        relayed.Release();
+    }
+
+    /// <summary>One relayed message to one member; an away member with no room left for it is reported to the sender, never dropped unsaid.</summary>
+    private void Deliver(PeerConnection sender, Room room, Seat member, OutboundMessage relayed)
+    {
+        if (member.Send(relayed))
+        {
+            _metrics.Local.Hot.MessagesRelayed++;
+            return;
+        }
+
+        _metrics.CountError(ErrorCodes.PeerUnavailable);
+        sender.SendOwned(ServerMessages.PeerUnavailable(room, member.IdUtf8));
     }
 
     /// <summary>A join the connection's token does not allow (sb:rooms): refused before the room is looked up.</summary>
@@ -242,7 +298,7 @@ internal sealed class NativeDialect : IMessageHandler
         return null;
     }
 
-    private static PeerConnection? FindPeer(Room room, ReadOnlySpan<byte> message, in JsonField peerId)
+    private static Seat? FindPeer(Room room, ReadOnlySpan<byte> message, in JsonField peerId)
     {
         if (!peerId.IsEscaped)
         {

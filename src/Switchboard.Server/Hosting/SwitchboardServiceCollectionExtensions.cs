@@ -11,6 +11,7 @@ using Switchboard.Server.Dialects;
 using Switchboard.Server.Hosting;
 using Switchboard.Server.Protocol;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Seats;
 using Switchboard.Server.Transport.Epoll;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelBufferLimits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, KestrelBufferLimits>());
         services.TryAddSingleton(sp => new ServerMessages(sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetService<Switchboard.Server.Turn.TurnCredentials>()));
+        services.TryAddSingleton<ISeatDirectory, LocalSeatDirectory>();
         services.TryAddSingleton<SignalingCore>();
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton(sp => new NativeDialect(sp.GetRequiredService<SignalingCore>(), sp.GetRequiredService<IOptions<SwitchboardOptions>>().Value, sp.GetRequiredService<SwitchboardMetrics>(), sp.GetRequiredService<ConnectionAuthenticator>()));

@@ -20,8 +20,14 @@ internal static class ErrorCodes
     /// </summary>
     public const string Unauthorized = "unauthorized";
 
+    /// <summary>A relayed message for a member that is away (reconnecting) whose buffer is full: it was not kept.</summary>
+    public const string PeerUnavailable = "peer-unavailable";
+
+    /// <summary>A resume token that is unknown, used, expired, or not this identity's: the connection stays usable.</summary>
+    public const string ResumeFailed = "resume-failed";
+
     /// <summary>Every code, in a fixed order: <c>switchboard_errors_total</c> counts by index into it.</summary>
-    public static readonly string[] All = [BadJson, BadMessage, RoomNotFound, RoomFull, NotInRoom, PeerNotFound, TooManyRooms, RateLimited, Unauthorized];
+    public static readonly string[] All = [BadJson, BadMessage, RoomNotFound, RoomFull, NotInRoom, PeerNotFound, TooManyRooms, RateLimited, Unauthorized, PeerUnavailable, ResumeFailed];
 
     /// <summary>Where <paramref name="code"/> is in <see cref="All"/>.</summary>
     public static int IndexOf(string code) => Array.IndexOf(All, code);

@@ -19,6 +19,9 @@ internal enum MessageKind
     /// <summary><c>iceServers</c>: a request for the ICE server list with fresh TURN credentials.</summary>
     IceServers,
 
+    /// <summary><c>resume</c>: take back a seat whose connection was lost, by its token.</summary>
+    Resume,
+
     /// <summary>A type only the server may send.</summary>
     Reserved,
 }

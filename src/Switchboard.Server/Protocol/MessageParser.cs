@@ -135,6 +135,7 @@ internal static class MessageParser
             _ when name.SequenceEqual("ping"u8) => MessageKind.Ping,
             _ when name.SequenceEqual("auth"u8) => MessageKind.Auth,
             _ when name.SequenceEqual("iceServers"u8) => MessageKind.IceServers,
+            _ when name.SequenceEqual("resume"u8) => MessageKind.Resume,
             _ when name.SequenceEqual("roomCreated"u8)
                 || name.SequenceEqual("joined"u8)
                 || name.SequenceEqual("left"u8)
@@ -142,7 +143,10 @@ internal static class MessageParser
                 || name.SequenceEqual("peerLeft"u8)
                 || name.SequenceEqual("pong"u8)
                 || name.SequenceEqual("error"u8)
-                || name.SequenceEqual("authenticated"u8) => MessageKind.Reserved,
+                || name.SequenceEqual("authenticated"u8)
+                || name.SequenceEqual("resumed"u8)
+                || name.SequenceEqual("peerDisconnected"u8)
+                || name.SequenceEqual("peerReconnected"u8) => MessageKind.Reserved,
             _ => MessageKind.Relay,
         };
     }

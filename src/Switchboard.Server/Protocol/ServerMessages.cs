@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Switchboard.Server.Connections;
 using Switchboard.Server.Rooms;
+using Switchboard.Server.Seats;
 using Switchboard.Server.Turn;
 
 namespace Switchboard.Server.Protocol;
@@ -29,39 +30,94 @@ internal sealed class ServerMessages
 
     public static OutboundMessage Pong() => OutboundMessage.CopyOf(_pong);
 
-    public OutboundMessage RoomCreated(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, self) =>
+    public OutboundMessage RoomCreated(Room room, Seat seat)
     {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
         writer.WriteString("type"u8, "roomCreated"u8);
         writer.WriteString("payload"u8, room.IdUtf8);
         writer.WriteString("roomId"u8, room.IdUtf8);
-        writer.WriteString("peerId"u8, peerId);
+        writer.WriteString("peerId"u8, seat.IdUtf8);
         writer.WriteNumber("capacity"u8, room.Capacity);
-        self.WriteIceServers(writer, peerId);
-    });
+        WriteResumeToken(writer, seat);
+        WriteIceServers(writer, seat.IdUtf8);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
 
     /// <summary><c>joined</c>, listing <paramref name="others"/>: the members before the joiner was added.</summary>
-    public OutboundMessage Joined(Room room, ReadOnlySpan<byte> peerId, PeerConnection[] others)
+    public OutboundMessage Joined(Room room, Seat seat, Seat[] others)
     {
         var writer = RentWriter(out var buffer);
         writer.WriteStartObject();
         writer.WriteString("type"u8, "joined"u8);
         writer.WriteString("roomId"u8, room.IdUtf8);
-        writer.WriteString("peerId"u8, peerId);
+        writer.WriteString("peerId"u8, seat.IdUtf8);
         writer.WriteNumber("capacity"u8, room.Capacity);
-        writer.WriteStartArray("peers"u8);
-        foreach (var member in others)
+        WritePeers(writer, others, seat);
+        WriteResumeToken(writer, seat);
+        WriteIceServers(writer, seat.IdUtf8);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    /// <summary>
+    /// <c>resumed</c>: the seat's id, its new token, and each room with the members it had when the new
+    /// connection was given it (null: the seat had left it meanwhile, so it is not listed).
+    /// </summary>
+    public OutboundMessage Resumed(Seat seat, Room[] rooms, Seat[]?[] members)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "resumed"u8);
+        writer.WriteString("peerId"u8, seat.IdUtf8);
+        WriteResumeToken(writer, seat);
+        writer.WriteStartArray("rooms"u8);
+        for (var i = 0; i < rooms.Length; i++)
         {
-            if (!member.IdUtf8.AsSpan().SequenceEqual(peerId))
+            if (members[i] is not { } others)
+            {
+                continue;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("roomId"u8, rooms[i].IdUtf8);
+            writer.WriteNumber("capacity"u8, rooms[i].Capacity);
+            WritePeers(writer, others, seat);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        WriteIceServers(writer, seat.IdUtf8);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
+
+    /// <summary><c>peers</c> (every member but <paramref name="self"/>, oldest first) and, with authentication on, their identities.</summary>
+    private static void WritePeers(Utf8JsonWriter writer, Seat[] members, Seat self)
+    {
+        writer.WriteStartArray("peers"u8);
+        foreach (var member in members)
+        {
+            if (!ReferenceEquals(member, self))
             {
                 writer.WriteStringValue(member.IdUtf8);
             }
         }
 
         writer.WriteEndArray();
-        WriteIdentities(writer, others, peerId);
-        WriteIceServers(writer, peerId);
-        writer.WriteEndObject();
-        return Complete(writer, buffer);
+        WriteIdentities(writer, members, self);
+    }
+
+    private static void WriteResumeToken(Utf8JsonWriter writer, Seat seat)
+    {
+        var token = seat.Token;
+        if (token != UInt128.Zero)
+        {
+            Span<byte> text = stackalloc byte[ResumeToken.Length];
+            ResumeToken.Format(token, text);
+            writer.WriteString("resumeToken"u8, text);
+        }
     }
 
     /// <summary><c>iceServers</c>, the answer to a client's <c>{"type":"iceServers"}</c>: the list with a fresh TURN credential.</summary>
@@ -79,12 +135,12 @@ internal sealed class ServerMessages
     /// With authentication on, who the members are (their tokens' <c>sub</c> and <c>sb:name</c>) by peer id,
     /// beside <c>peers</c> so clients that only read <c>peers</c> are unaffected. Absent when none has one.
     /// </summary>
-    private static void WriteIdentities(Utf8JsonWriter writer, PeerConnection[] others, ReadOnlySpan<byte> peerId)
+    private static void WriteIdentities(Utf8JsonWriter writer, Seat[] others, Seat self)
     {
         var started = false;
         foreach (var member in others)
         {
-            if (member.Auth?.Identity is not { } identity || member.IdUtf8.AsSpan().SequenceEqual(peerId))
+            if (member.Identity is not { } identity || ReferenceEquals(member, self))
             {
                 continue;
             }
@@ -135,6 +191,36 @@ internal sealed class ServerMessages
         writer.WriteString("roomId"u8, room.IdUtf8);
         writer.WriteString("peerId"u8, peerId);
     });
+
+    /// <summary><c>peerDisconnected</c>: the peer's connection vanished; its seat waits for a resume.</summary>
+    public OutboundMessage PeerDisconnected(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
+    {
+        writer.WriteString("type"u8, "peerDisconnected"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+    });
+
+    /// <summary><c>peerReconnected</c>: the peer is back on a new connection, with the same id.</summary>
+    public OutboundMessage PeerReconnected(Room room, ReadOnlySpan<byte> peerId) => Format(room, peerId, static (writer, room, peerId, _) =>
+    {
+        writer.WriteString("type"u8, "peerReconnected"u8);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+    });
+
+    /// <summary><c>peer-unavailable</c>: the member <paramref name="peerId"/> is away and has no room for more; the message was not kept.</summary>
+    public static OutboundMessage PeerUnavailable(Room room, ReadOnlySpan<byte> peerId)
+    {
+        var writer = RentWriter(out var buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "error"u8);
+        writer.WriteString("payload"u8, "the peer is reconnecting and cannot take more messages now: send it again once it is back (peerReconnected)"u8);
+        writer.WriteString("code"u8, ErrorCodes.PeerUnavailable);
+        writer.WriteString("roomId"u8, room.IdUtf8);
+        writer.WriteString("peerId"u8, peerId);
+        writer.WriteEndObject();
+        return Complete(writer, buffer);
+    }
 
     /// <summary>
     /// <c>error</c>; with <paramref name="retryAfterMs"/> (for <c>rate-limited</c>) when trying again later can

@@ -1,16 +1,23 @@
 using System.Text;
-using Switchboard.Server.Connections;
+using Switchboard.Server.Protocol;
+using Switchboard.Server.Seats;
 
 namespace Switchboard.Server.Rooms;
 
 /// <summary>
-/// A room and its members. Membership changes take the room's lock; routing reads an immutable snapshot
-/// of the members without locking, so relays never wait on joins.
+/// A room and its members' seats. Membership changes take the room's lock; routing reads an immutable
+/// snapshot of the members without locking, so relays never wait on joins.
 /// </summary>
+/// <remarks>
+/// Membership notices (<c>peerJoined</c>, <c>peerLeft</c>, <c>peerDisconnected</c>, <c>peerReconnected</c>)
+/// are queued under the lock, to the members of the same snapshot the change was made against: whoever is
+/// listed in a <c>joined</c> is never announced to that joiner again, and nobody hears of a peer leaving
+/// that it was never told had joined.
+/// </remarks>
 internal sealed class Room
 {
     private readonly Lock _lock = new();
-    private PeerConnection[] _members = [];
+    private Seat[] _members = [];
     private bool _deleted;
 
     public Room(string id, int capacity)
@@ -27,14 +34,14 @@ internal sealed class Room
     public int Capacity { get; }
 
     /// <summary>The members at this moment, oldest first.</summary>
-    public PeerConnection[] Members => Volatile.Read(ref _members);
+    public Seat[] Members => Volatile.Read(ref _members);
 
     /// <summary>
-    /// Adds <paramref name="peer"/>. <paramref name="beforeVisible"/> runs under the lock with the members
-    /// before the change, before anyone routing into the room can see the new member: answers the joiner
-    /// must get before any relayed message are sent there.
+    /// Adds <paramref name="seat"/>. Under the lock, with the members before the change and before anyone
+    /// routing into the room can see the new member: <paramref name="answer"/> formats what the joiner gets
+    /// (null: nothing), then every member gets <paramref name="announce"/> (the caller keeps its reference).
     /// </summary>
-    public JoinStatus TryAdd(PeerConnection peer, Action<PeerConnection[]>? beforeVisible = null)
+    public JoinStatus TryAdd(Seat seat, Func<Seat[], OutboundMessage>? answer, OutboundMessage? announce)
     {
         lock (_lock)
         {
@@ -44,7 +51,7 @@ internal sealed class Room
             }
 
             var members = _members;
-            if (Array.IndexOf(members, peer) >= 0)
+            if (Array.IndexOf(members, seat) >= 0)
             {
                 return JoinStatus.AlreadyMember;
             }
@@ -54,31 +61,41 @@ internal sealed class Room
                 return JoinStatus.Full;
             }
 
-            beforeVisible?.Invoke(members);
-            var updated = new PeerConnection[members.Length + 1];
-            members.CopyTo(updated, 0);
-            updated[^1] = peer;
-            Volatile.Write(ref _members, updated);
+            if (answer is not null)
+            {
+                seat.Connection?.SendOwned(answer(members));
+            }
+
+            if (announce is not null)
+            {
+                foreach (var member in members)
+                {
+                    member.Notify(announce, this);
+                }
+            }
+
+            Volatile.Write(ref _members, [.. members, seat]);
             return JoinStatus.Joined;
         }
     }
 
-    /// <summary>Removes <paramref name="peer"/>; the last one out marks the room deleted so no join can revive it.</summary>
-    public bool TryRemove(PeerConnection peer, out bool deleted)
+    /// <summary>
+    /// Removes <paramref name="seat"/> and tells the members left <paramref name="announce"/> (the caller keeps
+    /// its reference); the last one out marks the room deleted so no join can revive it.
+    /// </summary>
+    public bool TryRemove(Seat seat, OutboundMessage announce, out bool deleted)
     {
         lock (_lock)
         {
             deleted = false;
             var members = _members;
-            var index = Array.IndexOf(members, peer);
+            var index = Array.IndexOf(members, seat);
             if (index < 0)
             {
                 return false;
             }
 
-            var updated = new PeerConnection[members.Length - 1];
-            Array.Copy(members, 0, updated, 0, index);
-            Array.Copy(members, index + 1, updated, index, members.Length - index - 1);
+            Seat[] updated = [.. members.AsSpan(0, index), .. members.AsSpan(index + 1)];
             Volatile.Write(ref _members, updated);
             if (updated.Length == 0)
             {
@@ -86,12 +103,66 @@ internal sealed class Room
                 deleted = true;
             }
 
+            foreach (var member in updated)
+            {
+                member.Notify(announce, this);
+            }
+
             return true;
         }
     }
 
+    /// <summary>
+    /// Tells the other members <paramref name="announce"/> (<c>peerDisconnected</c>; the caller keeps its
+    /// reference) if <paramref name="seat"/> is still a member and still away when the lock is taken: a resume
+    /// that got in first has already announced <c>peerReconnected</c>, and the notices must not cross.
+    /// </summary>
+    public void AnnounceAway(Seat seat, OutboundMessage announce)
+    {
+        lock (_lock)
+        {
+            if (seat.State == SeatState.Away && Array.IndexOf(_members, seat) >= 0)
+            {
+                NotifyOthers(seat, announce);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="seat"/> is being resumed: the others get <paramref name="announce"/>
+    /// (<c>peerReconnected</c>; the caller keeps its reference), and the seat's new connection is given the
+    /// members as they are now, under the same lock, so notices after this one wait for it. Null if the seat
+    /// is no longer a member.
+    /// </summary>
+    public Seat[]? Resume(Seat seat, OutboundMessage announce)
+    {
+        lock (_lock)
+        {
+            var members = _members;
+            if (Array.IndexOf(members, seat) < 0)
+            {
+                return null;
+            }
+
+            NotifyOthers(seat, announce);
+            seat.MarkSynced(this);
+            return members;
+        }
+    }
+
+    private void NotifyOthers(Seat seat, OutboundMessage announce)
+    {
+        foreach (var member in _members)
+        {
+            if (!ReferenceEquals(member, seat))
+            {
+                member.Notify(announce, this);
+            }
+        }
+    }
+
     /// <summary>The member whose id is <paramref name="peerId"/>, or null.</summary>
-    public PeerConnection? FindMember(ReadOnlySpan<byte> peerId)
+    public Seat? FindMember(ReadOnlySpan<byte> peerId)
     {
         foreach (var member in Members)
         {

@@ -17,5 +17,17 @@ internal sealed partial class SignalingCore
 
         [LoggerMessage(103, LogLevel.Debug, "Room {RoomId} deleted", EventName = "RoomDeleted")]
         public static partial void RoomDeleted(ILogger logger, string roomId);
+
+        [LoggerMessage(104, LogLevel.Debug, "Peer {PeerId}'s connection vanished: its seat is kept for {GracePeriod}", EventName = "SeatAway")]
+        public static partial void SeatAway(ILogger logger, string peerId, TimeSpan gracePeriod);
+
+        [LoggerMessage(105, LogLevel.Debug, "Peer {PeerId} resumed its seat (old connection still open: {Replaced})", EventName = "SeatResumed")]
+        public static partial void SeatResumed(ILogger logger, string peerId, bool replaced);
+
+        [LoggerMessage(106, LogLevel.Debug, "Peer {PeerId} did not resume within the grace period: its seat is given up", EventName = "SeatExpired")]
+        public static partial void SeatExpired(ILogger logger, string peerId);
+
+        [LoggerMessage(107, LogLevel.Error, "Giving up peer {PeerId}'s seat failed", EventName = "SeatExpiryFailed")]
+        public static partial void SeatExpiryFailed(ILogger logger, string peerId, Exception exception);
     }
 }

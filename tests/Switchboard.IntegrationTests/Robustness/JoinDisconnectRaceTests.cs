@@ -24,7 +24,12 @@ public abstract class JoinDisconnectRaceTests(WayIn wayIn) : WayInTests(wayIn)
     private const int Rounds = 10;
 
     /// <summary>Every round opens a fresh crowd from 127.0.0.1 at once: more than one address's connect burst, which is not what this test is about.</summary>
-    private static void AllowFastReconnects(SwitchboardOptions o) => o.ConnectionLimits.NewBurst = o.ConnectionLimits.NewPerSecond = 10_000;
+    /// <remarks>With resume off: these races are about a vanished member leaving at once (Seats/ covers its grace period).</remarks>
+    private static void AllowFastReconnects(SwitchboardOptions o)
+    {
+        o.ConnectionLimits.NewBurst = o.ConnectionLimits.NewPerSecond = 10_000;
+        o.ResumeGracePeriod = TimeSpan.Zero;
+    }
 
     [Fact]
     public async Task Join_SentTogetherWithTcpReset_RoomNeverKeepsTheDeadPeer()

@@ -205,11 +205,15 @@ internal sealed class SessionRunner : IAsyncDisposable
                 return;
             case "peerJoined":
                 Assert.True(seat.Known.TryGetValue(roomId!, out var room), "peerJoined for a room the client is not in: " + message.ToJsonString());
-                room!.Add((string)message["peerId"]!);
+                Assert.True(room!.Add((string)message["peerId"]!), "peerJoined for a peer the client already knew in that room: " + message.ToJsonString());
                 Learn(_peers, (string)message["peerId"]!);
                 return;
             case "peerLeft":
                 Assert.True(seat.Known.TryGetValue(roomId!, out room) && room!.Remove((string)message["peerId"]!), "peerLeft for a peer the client was not told of: " + message.ToJsonString());
+                return;
+            case "peerDisconnected":
+            case "peerReconnected":
+                Assert.True(seat.Known.TryGetValue(roomId!, out room) && room!.Contains((string)message["peerId"]!), type + " for a peer the client was not told of: " + message.ToJsonString());
                 return;
         }
 

@@ -17,7 +17,7 @@ public abstract class UnknownTargetTests(WayIn wayIn) : WayInTests(wayIn)
     [Fact]
     public async Task DirectedMessage_ToPeerThatJustDisconnected_GetsPeerNotFound()
     {
-        await using var server = await StartServerAsync();
+        await using var server = await StartServerAsync(o => o.ResumeGracePeriod = TimeSpan.Zero);
         await using var a = await server.ConnectAsync();
         var (roomId, _) = await a.CreateRoomAsync(capacity: 3);
         await using var b = await server.ConnectAsync();
