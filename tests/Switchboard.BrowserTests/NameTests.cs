@@ -34,6 +34,7 @@ public sealed class NameTests(BrowserFixture browser, ITestOutputHelper output)
 
         await Expect(alice.RemoteNames).ToHaveTextAsync(["Bob the Builder"]);
         await Expect(bob.Page.Locator("#local-caption")).ToHaveTextAsync("Bob the Builder (you)");
+        await alice.ExpectChatAsync($"{bobsFirstName} is now called Bob the Builder.");
         await alice.SendChatAsync("Hello Bob");
         await bob.SendChatAsync("Hello Alice");
         await Expect(bob.ChatLog.Locator("li.theirs .who")).ToHaveTextAsync(["Alice Liddell:"]);

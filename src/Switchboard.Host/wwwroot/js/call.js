@@ -54,6 +54,7 @@ export function cleanName(value) {
  * - `room` — detail `{ roomId, capacity, moved }`: the room this call is in (moved: a new room after
  *   the server lost the old one)
  * - `peeradded` / `peerchanged` / `peerremoved` — detail `{ link }`
+ * - `renamed` — detail `{ link, from }`: someone changed their name (not sent for the first name heard)
  * - `chat` — detail `{ link, text }`
  * - `notice` — detail `{ text }`: something worth telling the person, not an error
  * - `problem` — detail `{ code, text }`: something went wrong with the room
@@ -352,9 +353,8 @@ export class Call extends EventTarget {
   #showName(peerId) {
     const link = this.#byPeerId.get(peerId);
     const name = this.#nameOf(peerId);
-    if (link !== undefined && name !== undefined && link.name !== name) {
-      link.name = name;
-      this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } }));
+    if (link !== undefined && name !== undefined) {
+      this.#rename(link, name);
     }
   }
 
@@ -529,13 +529,24 @@ export class Call extends EventTarget {
     link.peerId = peerId;
     this.#byPeerId.set(peerId, link);
     const name = this.#nameOf(peerId);
-    if (name !== undefined && link.name !== name) {
-      link.name = name;
-      this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } }));
+    if (name !== undefined) {
+      this.#rename(link, name);
     }
     const waiting = link.outbox.splice(0);
     for (const signal of waiting) {
       this.#sendSignal(link, signal);
+    }
+  }
+
+  #rename(link, name) {
+    const from = link.name;
+    if (from === name) {
+      return;
+    }
+    link.name = name;
+    this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } }));
+    if (from !== unnamed) {
+      this.dispatchEvent(new CustomEvent('renamed', { detail: { link, from } }));
     }
   }
 

@@ -224,6 +224,8 @@ call.addEventListener('peerremoved', (e) => {
   ui.setChatEnabled(call.canChat);
   showBlocked();
 });
+// Said in the chat, so that earlier messages under the old name can still be told apart.
+call.addEventListener('renamed', (e) => ui.appendSystem(`${e.detail.from} is now called ${e.detail.link.name}.`));
 call.addEventListener('chat', (e) => ui.appendChat(e.detail.link.name, e.detail.text, false));
 call.addEventListener('notice', (e) => {
   ui.notice(e.detail.text);
