@@ -149,7 +149,7 @@ let slowDownNoticedAt = -Infinity;
 client.addEventListener('servererror', (e) => {
   if (e.detail.code === 'rate-limited' && performance.now() - slowDownNoticedAt > 60_000) {
     slowDownNoticedAt = performance.now();
-    ui.notice('This page is sending the server more than it takes at once, so some of it was held back. If someone doesn\'t connect, leave and join again in a few seconds.');
+    ui.notice('This page is sending the server more than it takes at once, so some of it was held back. If someone doesn\'t connect, hang up and press Rejoin in a few seconds.');
   }
 });
 // With authentication on, the name in the person's verified identity is what the others see anyway.
