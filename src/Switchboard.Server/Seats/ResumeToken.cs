@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -44,8 +45,9 @@ internal static class ResumeToken
             return false;
         }
 
+        // Decoded with a status, not the Try… form, which throws on a character outside the alphabet.
         Span<byte> bytes = stackalloc byte[16];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != 16)
+        if (Base64Url.DecodeFromChars(text, bytes, out _, out var written) != OperationStatus.Done || written != 16)
         {
             return false;
         }
