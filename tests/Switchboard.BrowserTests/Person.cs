@@ -100,6 +100,9 @@ public sealed class Person
 
     public ILocator ChatLog => Page.GetByTestId("chat-log");
 
+    /// <summary>The names on the other people's tiles, as this page shows them.</summary>
+    public ILocator RemoteNames => Page.GetByTestId("remote-name");
+
     public IReadOnlyList<string> ConsoleErrors
     {
         get
@@ -111,9 +114,11 @@ public sealed class Person
         }
     }
 
-    internal static async Task<Person> EnterAsync(Scenario scenario, IBrowser browser, string name, Camera camera, string? initScript = null)
+    internal static async Task<Person> EnterAsync(Scenario scenario, IBrowser browser, string name, Camera camera, string? initScript = null, Action<BrowserNewContextOptions>? device = null)
     {
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 720 } }).WaitAsync(BrowserTimeouts.Action);
+        var options = new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 720 } };
+        device?.Invoke(options);
+        var context = await browser.NewContextAsync(options).WaitAsync(BrowserTimeouts.Action);
         context.SetDefaultTimeout((float)BrowserTimeouts.Action.TotalMilliseconds);
         if (camera != Camera.Allowed)
         {
@@ -154,6 +159,13 @@ public sealed class Person
     }
 
     public Task ExpectCallStateAsync(string state) => Expect(CallState).ToHaveTextAsync(state);
+
+    /// <summary>Types a name into "Your name" and saves it, as a person would.</summary>
+    public async Task ChooseNameAsync(string name)
+    {
+        await Page.GetByTestId("name-input").FillAsync(name);
+        await Page.GetByTestId("name-save").ClickAsync();
+    }
 
     /// <summary>Waits until exactly <paramref name="count"/> remote videos show frames and their time advances.</summary>
     public async Task ExpectRemoteVideosPlayingAsync(int count, TimeSpan? timeout = null)

@@ -29,9 +29,10 @@ public sealed class Scenario : IAsyncDisposable
     public string BaseUrl => _fixture.Server.HttpAddress.ToString();
 
     /// <param name="initScript">JavaScript run in every page of this person before the page's own, e.g. to change the network the page sees.</param>
-    public async Task<Person> AddPersonAsync(string name, Camera camera = Camera.Allowed, string? initScript = null)
+    /// <param name="device">changes the browser context's options, e.g. a phone's viewport or a dark color scheme.</param>
+    public async Task<Person> AddPersonAsync(string name, Camera camera = Camera.Allowed, string? initScript = null, Action<BrowserNewContextOptions>? device = null)
     {
-        var person = await Person.EnterAsync(this, _fixture.Browser, name, camera, initScript);
+        var person = await Person.EnterAsync(this, _fixture.Browser, name, camera, initScript, device);
         _people.Add(person);
         return person;
     }

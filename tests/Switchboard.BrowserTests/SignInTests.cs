@@ -50,6 +50,31 @@ public sealed class SignInTests(BrowserFixture browser, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task SignIn_TokensWithNames_EveryoneSeesTheSignedInNamesNotTheChosenOnes()
+    {
+        await using var server = await StartServerAsync();
+        var app = $"http://127.0.0.1:{server.Port.ToString(CultureInfo.InvariantCulture)}/";
+        await using var scenario = new Scenario(browser, output, "sign-in-names");
+        // A name chosen on an earlier visit, before the app signed her in.
+        var alice = await scenario.AddPersonAsync("alice", initScript: "localStorage.setItem('switchboard.name', 'Chosen Before');");
+        var bob = await scenario.AddPersonAsync("bob");
+
+        await alice.OpenAsync(app + "#access_token=" + Mint(TimeSpan.FromMinutes(5), new() { ["sub"] = "alice", ["sb:name"] = "Ada Lovelace" }));
+        var link = await alice.CreateRoomAsync();
+        await bob.OpenAsync(link + "&access_token=" + Mint(TimeSpan.FromMinutes(5), new() { ["sub"] = "bob", ["sb:name"] = "Bob Signed" }));
+        await Task.WhenAll(alice.ExpectCallStateAsync("connected"), bob.ExpectCallStateAsync("connected"));
+
+        await Expect(bob.RemoteNames).ToHaveTextAsync(["Ada Lovelace"]);
+        await Expect(alice.RemoteNames).ToHaveTextAsync(["Bob Signed"]);
+        await Expect(alice.Page.Locator("#local-caption")).ToHaveTextAsync("Ada Lovelace (you)");
+        await Expect(alice.Page.GetByTestId("name-input")).ToHaveValueAsync("Ada Lovelace");
+        await Expect(alice.Page.GetByTestId("name-input")).Not.ToBeEditableAsync();
+        await Expect(alice.Page.GetByTestId("name-save")).ToBeHiddenAsync();
+
+        await scenario.FinishAsync();
+    }
+
+    [Fact]
     public async Task SignIn_ExpiredToken_SaysSoInPlainWordsAndStopsReconnecting()
     {
         await using var server = await StartServerAsync();

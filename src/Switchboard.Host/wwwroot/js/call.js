@@ -16,6 +16,27 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The longest name a person can choose, in characters (code points). */
+export const maxNameLength = 40;
+// Shown for someone whose name has not arrived yet: every page sends one as soon as it is in the room.
+const unnamed = 'Guest';
+// Control characters, and the bidirectional overrides that could make a name read as something else.
+const unsafeInName = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A name as it may be shown: text only, one line, at most {@link maxNameLength} characters. The other
+ * side sends whatever it likes, so every name received goes through this too.
+ * @param {unknown} value
+ * @returns {string} '' when nothing usable is left
+ */
+export function cleanName(value) {
+  if (typeof value !== 'string') {
+    return '';
+  }
+  const text = value.replace(unsafeInName, ' ').replace(/\s+/gu, ' ').trim();
+  return [...text].slice(0, maxNameLength).join('').trim();
+}
+
 /**
  * @typedef {'idle' | 'joining' | 'waiting' | 'connecting' | 'blocked' | 'connected' | 'ended'} CallState
  * waiting: in the room and alone; connecting: others are here but no media flows yet; blocked: others
@@ -23,11 +44,17 @@ function randomId() {
  */
 
 /**
+ * Names: each page tells the room what to call it with a relayed `{ type: 'name', name }` — to
+ * everyone when it enters a room or the person changes it, and to each newcomer when they join — so
+ * everyone sees the name its owner chose. A name from the server's verified identity (authentication
+ * on) wins over the one a page claims.
+ *
  * Events (all `CustomEvent`s):
  * - `state` — detail `{ state }` ({@link CallState})
  * - `room` — detail `{ roomId, capacity, moved }`: the room this call is in (moved: a new room after
  *   the server lost the old one)
  * - `peeradded` / `peerchanged` / `peerremoved` — detail `{ link }`
+ * - `renamed` — detail `{ link, from }`: someone changed their name (not sent for the first name heard)
  * - `chat` — detail `{ link, text }`
  * - `notice` — detail `{ text }`: something worth telling the person, not an error
  * - `problem` — detail `{ code, text }`: something went wrong with the room
@@ -46,20 +73,26 @@ export class Call extends EventTarget {
   #links = new Set();
   /** @type {Map<string, PeerLink>} */
   #byPeerId = new Map();
-  #guests = 0;
+  /** @type {Map<string, string>} the name each member's page sent, by peerId */
+  #claimedNames = new Map();
+  /** @type {Map<string, string>} the name in each member's verified identity, by peerId */
+  #identityNames = new Map();
+  #name;
   #state = 'idle';
   #connectTimeoutMs;
 
   /**
    * @param {import('./switchboard.js').SwitchboardClient} client
    * @param {import('./media.js').LocalMedia} media
-   * @param {{ connectTimeoutMs?: number }} [options] passed to each PeerLink
+   * @param {{ connectTimeoutMs?: number, name?: string }} [options] connectTimeoutMs: passed to each
+   *   PeerLink; name: what the others see this person as
    */
-  constructor(client, media, { connectTimeoutMs } = {}) {
+  constructor(client, media, { connectTimeoutMs, name = '' } = {}) {
     super();
     this.#connectTimeoutMs = connectTimeoutMs;
     this.#client = client;
     this.#media = media;
+    this.#name = cleanName(name) || unnamed;
     client.addEventListener('reconnecting', () => this.#onSignalingLost());
     client.addEventListener('rejoined', (e) => this.#onRejoined(e.detail));
     client.addEventListener('roomlost', (e) => this.#onRoomLost(e.detail));
@@ -88,6 +121,24 @@ export class Call extends EventTarget {
     return this.#session;
   }
 
+  /** @returns {string} what the others see this person as */
+  get name() {
+    return this.#name;
+  }
+
+  /**
+   * Changes what the others see this person as, and tells everyone in the room at once.
+   * @param {string} value cleaned by {@link cleanName}; ignored when nothing is left of it
+   */
+  set name(value) {
+    const name = cleanName(value);
+    if (name === '' || name === this.#name) {
+      return;
+    }
+    this.#name = name;
+    this.#announceName();
+  }
+
   /** @returns {CallState} */
   get state() {
     return this.#state;
@@ -114,6 +165,7 @@ export class Call extends EventTarget {
    * @returns {Promise<string>} the room id
    */
   async create(capacity) {
+    this.#startOver();
     this.#setState('joining');
     try {
       const room = await this.#client.createRoom({ capacity });
@@ -130,6 +182,7 @@ export class Call extends EventTarget {
    * @param {string} roomId
    */
   async join(roomId) {
+    this.#startOver();
     this.#setState('joining');
     let room;
     try {
@@ -194,27 +247,42 @@ export class Call extends EventTarget {
     return this.links.map((link) => link.describe());
   }
 
+  // After a hang-up the same object joins again (Rejoin) as a new page would: a new session, so that a
+  // member still holding the old connection to this page does not take the new one for it.
+  #startOver() {
+    if (!this.#ended) {
+      return;
+    }
+    this.#ended = false;
+    this.#roomId = null;
+    this.#joined = false;
+    this.#roomLost = false;
+    this.#pendingMove = null;
+    this.#session = randomId();
+    this.#byPeerId.clear();
+    this.#claimedNames.clear();
+    this.#identityNames.clear();
+  }
+
   #enter(room, moved) {
     this.#roomId = room.roomId;
     this.#capacity = room.capacity;
     this.#joined = true;
     this.#roomLost = false;
     this.#pendingMove = null;
+    this.#takeIdentities(room.identities);
     this.dispatchEvent(new CustomEvent('room', { detail: { roomId: room.roomId, capacity: room.capacity, moved } }));
     this.#updateState();
+    this.#announceName();
   }
 
   #onSignalingLost() {
     if (!this.#joined) {
       return;
     }
-    // Our peerId dies with the connection, and the others may come back under new ids too: forget
-    // every id and learn them again, but keep the peer connections (media does not need signaling).
+    // Signals wait in each link's outbox until the room is back. Peer ids are kept for now: if the
+    // server gives the seat back (resume), every id is still right; a rejoin forgets them (#onRejoined).
     this.#joined = false;
-    this.#byPeerId.clear();
-    for (const link of this.#links) {
-      link.peerId = null;
-    }
     log('signaling lost; keeping', this.#links.size, 'peer connection(s)');
   }
 
@@ -222,10 +290,72 @@ export class Call extends EventTarget {
     if (this.#ended || room.roomId !== this.#roomId) {
       return;
     }
-    log('back in the room as', room.peerId);
     this.#joined = true;
+    this.#takeIdentities(room.identities);
+    if (room.resumed === true) {
+      // The same seat: the others know this page under the same peerId, and what they sent meanwhile
+      // follows. Nothing to re-identify; only what waited here goes out.
+      log('seat resumed as', room.peerId);
+      for (const link of this.#links) {
+        if (link.peerId !== null) {
+          this.#bind(link, link.peerId);
+        }
+      }
+      this.#updateState();
+      // The peerjoined of anyone who came in meanwhile fired before this, when nothing could be sent:
+      // they have not heard this person's name yet.
+      this.#announceName();
+      return;
+    }
+    // A new peerId, and the others may have come back under new ids too: forget every id and learn
+    // them again (hello, by session), but keep the peer connections (media does not need signaling).
+    log('back in the room as', room.peerId);
+    this.#forgetPeerIds();
     this.#updateState();
+    this.#announceName();
     this.#greet(room.peers);
+  }
+
+  #forgetPeerIds() {
+    this.#byPeerId.clear();
+    this.#claimedNames.clear();
+    for (const link of this.#links) {
+      link.peerId = null;
+    }
+  }
+
+  // Tells the room what to call this person; newcomers are told one by one (#onPeerJoined).
+  #announceName(to) {
+    if (this.#roomId !== null && this.#joined && !this.#ended) {
+      this.#client.send(this.#roomId, 'name', to === undefined ? { name: this.#name } : { to, name: this.#name });
+    }
+  }
+
+  #takeIdentities(identities) {
+    for (const [peerId, identity] of Object.entries(identities ?? {})) {
+      this.#takeIdentity(peerId, identity);
+    }
+  }
+
+  #takeIdentity(peerId, identity) {
+    const name = cleanName(identity?.name);
+    if (name !== '') {
+      this.#identityNames.set(peerId, name);
+      this.#showName(peerId);
+    }
+  }
+
+  /** @param {string} peerId @returns {string | undefined} the best name known for this member */
+  #nameOf(peerId) {
+    return this.#identityNames.get(peerId) ?? this.#claimedNames.get(peerId);
+  }
+
+  #showName(peerId) {
+    const link = this.#byPeerId.get(peerId);
+    const name = this.#nameOf(peerId);
+    if (link !== undefined && name !== undefined) {
+      this.#rename(link, name);
+    }
   }
 
   // After a reconnect, existing links are re-identified by session rather than offered to again.
@@ -235,12 +365,15 @@ export class Call extends EventTarget {
     }
   }
 
-  #onRoomLost({ roomId, code, message }) {
+  #onRoomLost({ roomId, code }) {
     if (this.#ended || roomId !== this.#roomId) {
       return;
     }
+    this.#forgetPeerIds();
     if (code !== 'room-not-found') {
-      this.#emitProblem(code, `Couldn't get back into the call after reconnecting (${message}).`);
+      this.#emitProblem(code === 'room-full' ? 'room-full' : 'room-lost', code === 'room-full'
+        ? 'The connection to the server dropped, and when it came back someone else had taken your place in the call, so the room is full. Hang up, and press Rejoin once someone has left.'
+        : 'The connection to the server dropped, and the page could not get back into the call. Hang up and press Rejoin; if that fails too, create a new room and send the others its link.');
       this.#setState('idle');
       return;
     }
@@ -274,7 +407,8 @@ export class Call extends EventTarget {
       },
       (error) => {
         this.#roomLost = true;
-        this.#emitProblem(error.code ?? 'room-lost', 'The server lost this call\'s room and a new one could not be made.');
+        this.#emitProblem(error.code ?? 'room-lost', 'The server restarted and lost this call\'s room, and a new one could not be made. '
+          + 'Your video and chat with the others go on; to let anyone else in, hang up, create a new room and send them its link.');
       });
   }
 
@@ -289,12 +423,15 @@ export class Call extends EventTarget {
       this.#greet(room.peers);
     } catch (error) {
       const code = error instanceof SwitchboardError ? error.code : 'room-lost';
-      this.#emitProblem(code, 'The call moved to a new room, but joining it failed.');
+      this.#emitProblem(code, 'The server restarted and the others moved the call to a new room, but this page could not join it. '
+        + 'Ask them for the new link and open it here.');
     }
   }
 
-  #onPeerJoined({ roomId }) {
+  #onPeerJoined({ roomId, peerId, identity }) {
     if (roomId === this.#roomId && !this.#ended) {
+      this.#takeIdentity(peerId, identity);
+      this.#announceName(peerId);
       this.dispatchEvent(new CustomEvent('notice', { detail: { text: 'Someone is joining the call…' } }));
     }
   }
@@ -303,6 +440,8 @@ export class Call extends EventTarget {
     if (roomId !== this.#roomId) {
       return;
     }
+    this.#claimedNames.delete(peerId);
+    this.#identityNames.delete(peerId);
     const link = this.#byPeerId.get(peerId);
     if (link === undefined) {
       return;
@@ -323,6 +462,14 @@ export class Call extends EventTarget {
     }
     const from = message.from;
     const session = typeof message.session === 'string' ? message.session : null;
+    if (message.type === 'name') {
+      const name = cleanName(message.name);
+      if (name !== '') {
+        this.#claimedNames.set(from, name);
+        this.#showName(from);
+      }
+      return;
+    }
     let link = this.#find(from, session);
     switch (message.type) {
       case 'hello':
@@ -381,15 +528,31 @@ export class Call extends EventTarget {
     }
     link.peerId = peerId;
     this.#byPeerId.set(peerId, link);
+    const name = this.#nameOf(peerId);
+    if (name !== undefined) {
+      this.#rename(link, name);
+    }
     const waiting = link.outbox.splice(0);
     for (const signal of waiting) {
       this.#sendSignal(link, signal);
     }
   }
 
+  #rename(link, name) {
+    const from = link.name;
+    if (from === name) {
+      return;
+    }
+    link.name = name;
+    this.dispatchEvent(new CustomEvent('peerchanged', { detail: { link } }));
+    if (from !== unnamed) {
+      this.dispatchEvent(new CustomEvent('renamed', { detail: { link, from } }));
+    }
+  }
+
   #addLink(peerId, initiator) {
     const link = new PeerLink({
-      name: `Guest ${++this.#guests}`,
+      name: this.#nameOf(peerId) ?? unnamed,
       initiator,
       iceServers: this.#client.iceServers,
       media: this.#media,

@@ -9,18 +9,22 @@ const log = (...args) => console.info('[media]', ...args);
 const videoConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
 
 /** What went wrong getting media, in words for the person in front of the screen. */
+// Each says what still works and what the person can do about it. Reloading puts them back in the
+// call by itself (the room is in the address), so it is a fair thing to suggest once the cause is fixed.
 const problems = {
   'camera-denied': 'Camera and microphone are blocked for this page, so the others can\'t see or hear you. '
-    + 'You can still see and hear them, and chat. To send video, allow camera and microphone access in '
-    + 'the browser\'s address bar and reload.',
-  'no-devices': 'No camera or microphone was found. You can still see and hear the others, and chat.',
-  'device-busy': 'Your camera or microphone is in use by another app. Close it and reload to send video; '
-    + 'you can still see and hear the others, and chat.',
-  'no-media-support': 'This browser can\'t use a camera on this page (it needs a secure https:// address). '
-    + 'You can still see and hear the others, and chat.',
-  'no-camera': 'No camera was found: the others will hear you but not see you.',
-  'no-microphone': 'No microphone was found: the others will see you but not hear you.',
-  'camera-failed': 'The camera could not be turned back on. Check that no other app is using it.',
+    + 'You can still see and hear them, and chat. To be seen and heard, allow camera and microphone for this '
+    + 'site (the camera icon in the address bar), then reload the page: it takes you back into the call.',
+  'no-devices': 'No camera or microphone was found. You can still see and hear the others, and chat. '
+    + 'To be seen and heard, connect a camera or headset, then reload the page: it takes you back into the call.',
+  'device-busy': 'Your camera or microphone is in use by another app, so the others can\'t see or hear you. '
+    + 'Close that app, then reload the page: it takes you back into the call. You can still see and hear the others, and chat.',
+  'no-media-support': 'This browser can\'t use a camera or microphone on this page: browsers allow them only on a secure '
+    + 'https:// address. You can still see and hear the others, and chat. Ask whoever sent you the link for its https:// address.',
+  'no-camera': 'No camera was found: the others will hear you but not see you. To be seen, connect a camera and press Camera on.',
+  'no-microphone': 'No microphone was found: the others will see you but not hear you. To be heard, connect a microphone '
+    + 'or headset, then reload the page: it takes you back into the call.',
+  'camera-failed': 'The camera could not be turned back on: another app may be using it. Close that app, then press Camera on again.',
 };
 
 /**
@@ -91,6 +95,9 @@ export class LocalMedia extends EventTarget {
    * @returns {Promise<MediaProblem | null>}
    */
   async start() {
+    // After a hang-up, Rejoin starts the same media again.
+    this.#stopped = false;
+    this.#problem = null;
     if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
       this.#problem = problem('no-media-support');
       return this.#problem;

@@ -98,6 +98,11 @@ export class PeerLink extends EventTarget {
     return this.#name;
   }
 
+  /** @param {string} value the name the other side chose, once it is known (or when they change it) */
+  set name(value) {
+    this.#name = value;
+  }
+
   /** @returns {RTCPeerConnectionState} */
   get connectionState() {
     return this.#pc.connectionState;

@@ -13,11 +13,11 @@ const frameCheckMs = 400;
 
 /**
  * Events (all `CustomEvent`s): `create` `{ capacity }`, `join` `{ input }`, `chat` `{ text }`,
- * `togglemic`, `togglecamera`, `hangup`.
+ * `rename` `{ name }`, `togglemic`, `togglecamera`, `hangup`, `rejoin`.
  */
 export class Ui extends EventTarget {
   #doc;
-  /** @type {Map<object, { tile: HTMLElement, video: HTMLVideoElement, stream: MediaStream, lastFrame: number, watched: boolean, hasVideo: boolean }>} */
+  /** @type {Map<object, { tile: HTMLElement, video: HTMLVideoElement, caption: HTMLElement, stream: MediaStream, lastFrame: number, watched: boolean, hasVideo: boolean }>} */
   #tiles = new Map();
   #frameCheck = 0;
   #noticeTimer = 0;
@@ -45,7 +45,14 @@ export class Ui extends EventTarget {
     });
     this.#on('toggle-mic', 'click', () => this.#emit('togglemic'));
     this.#on('toggle-camera', 'click', () => this.#emit('togglecamera'));
+    this.#on('name-form', 'submit', (e) => {
+      e.preventDefault();
+      this.#emit('rename', { name: this.#el('name-input').value });
+    });
+    // Leaving the field keeps what was typed, as a person expects of a name box without pressing Save.
+    this.#on('name-input', 'change', () => this.#emit('rename', { name: this.#el('name-input').value }));
     this.#on('hang-up', 'click', () => this.#emit('hangup'));
+    this.#on('rejoin', 'click', () => this.#emit('rejoin'));
     this.#on('copy-link', 'click', () => this.#copyLink());
     this.#on('share-link', 'focus', () => this.#el('share-link').select());
     this.#on('unmute-remote', 'click', () => this.#unmuteRemote());
@@ -104,9 +111,24 @@ export class Ui extends EventTarget {
 
   /** @param {boolean} busy while a room is being created or joined */
   setBusy(busy) {
-    for (const id of ['create-room', 'join-room']) {
+    for (const id of ['create-room', 'join-room', 'rejoin']) {
       this.#el(id).disabled = busy;
     }
+  }
+
+  /**
+   * @param {string} name what the others see this person as
+   * @param {boolean} [fromSignIn] the name comes from the person's sign-in and cannot be changed here
+   */
+  setName(name, fromSignIn = false) {
+    const input = /** @type {HTMLInputElement} */ (this.#el('name-input'));
+    input.value = name;
+    input.readOnly = fromSignIn;
+    this.#el('name-save').hidden = fromSignIn;
+    const hint = this.#el('name-hint');
+    hint.hidden = !fromSignIn;
+    hint.textContent = fromSignIn ? 'This is the name your sign-in gives you.' : '';
+    this.#el('local-caption').textContent = `${name} (you)`;
   }
 
   /** @param {string} value */
@@ -144,6 +166,7 @@ export class Ui extends EventTarget {
    * @param {number} capacity
    */
   showRoom(roomId, link, capacity) {
+    this.#doc.body.dataset.screen = 'call';
     this.#el('start').hidden = true;
     this.#el('ended').hidden = true;
     this.#el('room').hidden = false;
@@ -154,16 +177,36 @@ export class Ui extends EventTarget {
     this.#el('room-hint').textContent = `Up to ${capacity} people can be in this call. The link is the only way in: share it only with them.`;
   }
 
-  showEnded() {
+  /**
+   * The screen after leaving a call: nothing but the ways on from there (the camera is off, so the
+   * call's controls go too).
+   * @param {{ title: string, hint: string, canRejoin: boolean }} what
+   */
+  showEnded({ title, hint, canRejoin }) {
+    this.#doc.body.dataset.screen = 'ended';
     this.#el('room').hidden = true;
     this.#el('start').hidden = true;
     this.#el('chat').hidden = true;
     this.#el('hang-up').hidden = true;
     this.#el('unmute-remote').hidden = true;
     this.#el('ended').hidden = false;
+    this.#el('ended-title').textContent = title;
+    this.#el('ended-hint').textContent = hint;
+    this.#el('rejoin').hidden = !canRejoin;
     for (const key of [...this.#tiles.keys()]) {
       this.removePeer(key);
     }
+    this.#el('rejoin').focus();
+  }
+
+  /** The start page again: after a rejoin that could not get back in. */
+  showStart() {
+    this.#doc.body.dataset.screen = 'lobby';
+    this.#el('room').hidden = true;
+    this.#el('chat').hidden = true;
+    this.#el('hang-up').hidden = true;
+    this.#el('ended').hidden = true;
+    this.#el('start').hidden = false;
   }
 
   /**
@@ -179,17 +222,17 @@ export class Ui extends EventTarget {
     video.dataset.testid = 'remote-video';
     video.autoplay = true;
     video.playsInline = true;
-    video.setAttribute('aria-label', `Video of ${name}`);
     const placeholder = this.#doc.createElement('div');
     placeholder.className = 'placeholder';
     placeholder.setAttribute('aria-hidden', 'true');
     placeholder.append(this.#doc.createElement('span'));
     placeholder.firstElementChild.textContent = 'No video';
     const caption = this.#doc.createElement('figcaption');
-    caption.textContent = name;
+    caption.dataset.testid = 'remote-name';
     tile.append(video, placeholder, caption);
     this.#el('video-grid').append(tile);
-    const entry = { tile, video, stream, lastFrame: -Infinity, watched: false, hasVideo: false };
+    const entry = { tile, video, caption, stream, lastFrame: -Infinity, watched: false, hasVideo: false };
+    this.#showName(entry, name);
     this.#tiles.set(key, entry);
     this.#countTiles();
     this.#attach(video, stream);
@@ -198,13 +241,14 @@ export class Ui extends EventTarget {
 
   /**
    * @param {object} key
-   * @param {{ state: string, hasVideo: boolean }} status
+   * @param {{ name: string, state: string, hasVideo: boolean }} status
    */
-  updatePeer(key, { state, hasVideo }) {
+  updatePeer(key, { name, state, hasVideo }) {
     const entry = this.#tiles.get(key);
     if (entry === undefined) {
       return;
     }
+    this.#showName(entry, name);
     entry.tile.dataset.state = state;
     entry.hasVideo = hasVideo;
     this.#attach(entry.video, entry.stream);
@@ -262,6 +306,14 @@ export class Ui extends EventTarget {
     this.#el('chat-input').disabled = !enabled;
     this.#el('chat-send').disabled = !enabled;
     this.#el('chat-input').placeholder = enabled ? 'Write a message' : 'Chat opens when someone is connected';
+  }
+
+  // textContent, never innerHTML: a name is whatever the other side sent.
+  #showName(entry, name) {
+    if (entry.caption.textContent !== name) {
+      entry.caption.textContent = name;
+      entry.video.setAttribute('aria-label', `Video of ${name}`);
+    }
   }
 
   #appendToLog(item) {
@@ -343,7 +395,8 @@ export class Ui extends EventTarget {
     } catch {
       input.focus();
       input.select();
-      button.textContent = 'Press Ctrl+C';
+      // The clipboard was refused (an insecure page, or no permission): the link is selected instead.
+      button.textContent = /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C to copy' : 'Press Ctrl+C to copy';
     }
     clearTimeout(this.#copiedTimer);
     this.#copiedTimer = setTimeout(() => {
