@@ -2,11 +2,14 @@ using System.Text.Json;
 
 namespace Switchboard.Server.Auth;
 
-/// <summary>Reads the token from <c>{"type":"auth","token":"…"}</c> (the parser has already checked the JSON).</summary>
+/// <summary>Reads the token from <c>{"type":"auth","token":"…"}</c> or <c>{"type":"resume","token":"…"}</c> (the parser has already checked the JSON).</summary>
 internal static class AuthMessage
 {
     /// <summary>The <c>token</c> string, or null with <paramref name="problem"/> saying what is wrong.</summary>
-    public static string? ReadToken(ReadOnlySpan<byte> message, out string? problem)
+    /// <param name="message">The whole message.</param>
+    /// <param name="problem">What is wrong when there is no token, in words for the client.</param>
+    /// <param name="type">The message's type, for <paramref name="problem"/>.</param>
+    public static string? ReadToken(ReadOnlySpan<byte> message, out string? problem, string type = "auth")
     {
         problem = null;
         string? token = null;
@@ -32,7 +35,7 @@ internal static class AuthMessage
 
         if (token is null)
         {
-            problem = "an auth message needs a string \"token\"";
+            problem = $"a \"{type}\" message needs a string \"token\"";
         }
 
         return token;

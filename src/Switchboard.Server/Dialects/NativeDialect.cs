@@ -132,9 +132,9 @@ internal sealed class NativeDialect : IMessageHandler
             return;
         }
 
-        if (AuthMessage.ReadToken(message, out var problem) is not { } text)
+        if (AuthMessage.ReadToken(message, out var problem, "resume") is not { } text)
         {
-            Error(connection, ErrorCodes.BadMessage, problem!.Replace("an auth message", "a resume message", StringComparison.Ordinal));
+            Error(connection, ErrorCodes.BadMessage, problem!);
             return;
         }
 

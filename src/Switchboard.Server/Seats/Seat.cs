@@ -57,18 +57,6 @@ internal sealed class Seat
 
     public SeatState State => _state;
 
-    /// <summary>Messages waiting for the seat's return (for tests and the dashboard).</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (this)
-            {
-                return _absence?.Count ?? 0;
-            }
-        }
-    }
-
     /// <summary>
     /// A relayed message for this member. True: sent, or kept for its return, or dropped because the seat
     /// has ended (its rooms hear <c>peerLeft</c>). False: it is away and its buffer is full; the sender must be told.
@@ -226,8 +214,8 @@ internal sealed class Seat
         lock (this)
         {
             connection.Send(resumed);
+            // The grace timer went in TryBeginResume; what waited leaves now, and its bytes go back.
             _absence?.DrainTo(connection, _limits);
-            _absence?.Release(_limits);
             _absence = null;
             _connection = connection;
             _state = SeatState.Attached;

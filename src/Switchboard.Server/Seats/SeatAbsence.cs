@@ -19,12 +19,6 @@ internal sealed class SeatAbsence
     /// <summary>While resuming: the rooms whose members the new connection has been given; their notices wait too, the others' are superseded.</summary>
     public List<Room>? Synced { get; set; }
 
-    /// <summary>Messages waiting.</summary>
-    public int Count => _waiting.Count;
-
-    /// <summary>Bytes waiting.</summary>
-    public int Bytes => _bytes;
-
     /// <summary>Keeps a relayed message if it fits the seat's and the server's limits; false: refused, the sender is told.</summary>
     public bool TryKeep(OutboundMessage message, SeatLimits limits)
     {

@@ -17,8 +17,6 @@ internal sealed class SeatLimits
     /// <summary>How long a seat waits for a resume; zero: seats end with their connection.</summary>
     public TimeSpan GracePeriod { get; }
 
-    public bool ResumeEnabled => GracePeriod > TimeSpan.Zero;
-
     /// <summary><see cref="SwitchboardOptions.ResumeBufferLimit"/>, at most half of <see cref="SwitchboardOptions.SendQueueLimit"/>.</summary>
     public int MessageLimit { get; }
 
