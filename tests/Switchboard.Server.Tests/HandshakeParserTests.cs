@@ -23,10 +23,11 @@ public sealed class HandshakeParserTests
     [Fact]
     public void TryParse_ValidUpgrade_ReturnsKeyPathOriginAndHeadLength()
     {
-        Assert.Equal(HandshakeParseResult.Upgrade, Parse(Valid + "\x81\x85trailing frame", out var request));
+        var bytes = Encoding.ASCII.GetBytes(Valid + "\x81\x85trailing frame");
+        Assert.Equal(HandshakeParseResult.Upgrade, HandshakeParser.TryParse(bytes, _paths, out var request));
 
         Assert.Equal("/ws", request.Path);
-        Assert.Equal("dGhlIHNhbXBsZSBub25jZQ==", request.Key);
+        Assert.Equal("dGhlIHNhbXBsZSBub25jZQ==", Encoding.ASCII.GetString(bytes[request.Key]));
         Assert.Equal("http://example.test", request.Origin);
         Assert.Equal(Valid.Length, request.HeadLength);
         Assert.Equal("127.0.0.1:8080", request.Host);
@@ -47,6 +48,18 @@ public sealed class HandshakeParserTests
     {
         // RFC 6455 §1.3.
         Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WebSocketAccept.ComputeAccept("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
+
+    [Fact]
+    public void WriteResponse_Rfc6455Example_IsTheWholeAnswerWithTheRfcAcceptValue()
+    {
+        var response = new byte[WebSocketAccept.MaxResponseLength];
+
+        var length = WebSocketAccept.WriteResponse("dGhlIHNhbXBsZSBub25jZQ=="u8, response);
+
+        Assert.Equal(
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+            Encoding.ASCII.GetString(response, 0, length));
     }
 
     [Theory]
@@ -144,7 +157,7 @@ public sealed class HandshakeParserTests
             if (result == HandshakeParseResult.Upgrade)
             {
                 Assert.Contains(request.Path, _paths);
-                Assert.Equal(24, request.Key.Length);
+                Assert.True(HandshakeParser.IsValidKey(bytes[request.Key]));
                 Assert.InRange(request.HeadLength, 4, bytes.Length);
                 Assert.Equal("\r\n\r\n"u8.ToArray(), bytes[(request.HeadLength - 4)..request.HeadLength]);
             }

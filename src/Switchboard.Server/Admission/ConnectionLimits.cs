@@ -41,7 +41,10 @@ internal sealed class ConnectionLimits : IDisposable
                 // The partitioned limiter replenishes every bucket from its one timer instead.
                 AutoReplenishment = false,
             };
-            _newPerAddress = PartitionedRateLimiter.Create<IPAddress, IPAddress>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => bucket));
+            // One factory for every partition: the helper RateLimitPartition.GetTokenBucketLimiter would wrap a
+            // new delegate around it on every connection attempt, garbage that an idle fleet keeps resident.
+            Func<IPAddress, RateLimiter> newBucket = _ => new TokenBucketRateLimiter(bucket);
+            _newPerAddress = PartitionedRateLimiter.Create<IPAddress, IPAddress>(key => new RateLimitPartition<IPAddress>(key, newBucket));
         }
     }
 

@@ -39,9 +39,11 @@ internal sealed class Room
     /// <summary>
     /// Adds <paramref name="seat"/>. Under the lock, with the members before the change and before anyone
     /// routing into the room can see the new member: <paramref name="answer"/> formats what the joiner gets
-    /// (null: nothing), then every member gets <paramref name="announce"/> (the caller keeps its reference).
+    /// from <paramref name="state"/> and the members (null: nothing), then every member gets
+    /// <paramref name="announce"/> (the caller keeps its reference). The state is passed, not captured, so a
+    /// join allocates no closure.
     /// </summary>
-    public JoinStatus TryAdd(Seat seat, Func<Seat[], OutboundMessage>? answer, OutboundMessage? announce)
+    public JoinStatus TryAdd<TState>(Seat seat, Func<TState, Seat[], OutboundMessage>? answer, TState state, OutboundMessage? announce)
     {
         lock (_lock)
         {
@@ -63,7 +65,7 @@ internal sealed class Room
 
             if (answer is not null)
             {
-                seat.Connection?.SendOwned(answer(members));
+                seat.Connection?.SendOwned(answer(state, members));
             }
 
             if (announce is not null)

@@ -61,7 +61,7 @@ internal sealed partial class SignalingCore
         while (!_rooms.TryAdd(room.Id, room));
 
         PrepareSeat(creator, seat);
-        room.TryAdd(seat, _ => _messages.RoomCreated(room, seat), announce: null);
+        room.TryAdd(seat, static (state, _) => state.Messages.RoomCreated(state.Room, state.Seat), (Messages: _messages, Room: room, Seat: seat), announce: null);
         Log.RoomCreated(_logger, room.Id, seat.Id, capacity);
         return Admit(creator, seat, room);
     }
@@ -93,7 +93,7 @@ internal sealed partial class SignalingCore
 
         PrepareSeat(peer, seat);
         var announce = _messages.PeerJoined(room, seat.IdUtf8, seat.Identity);
-        var status = room.TryAdd(seat, answer ? members => _messages.Joined(room, seat, members) : null, announce);
+        var status = room.TryAdd(seat, answer ? static (state, members) => state.Messages.Joined(state.Room, state.Seat, members) : null, (Messages: _messages, Room: room, Seat: seat), announce);
         announce.Release();
         return status == JoinStatus.Joined ? Admit(peer, seat, room) : status;
     }

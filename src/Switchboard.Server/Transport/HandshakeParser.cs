@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Switchboard.Server.Transport;
@@ -39,7 +41,7 @@ internal static class HandshakeParser
             return HandshakeParseResult.NotOurs;
         }
 
-        string? key = null;
+        Range? key = null;
         string? origin = null;
         string? forwardedFor = null;
         var hostValue = string.Empty;
@@ -90,7 +92,8 @@ internal static class HandshakeParser
                     return HandshakeParseResult.NotOurs;
                 }
 
-                key = Encoding.ASCII.GetString(value);
+                // Kept as where it lies in the head, not a string: the answer is computed straight from the bytes.
+                key = Offset(data, value);
             }
             else if (Is(name, "origin"u8))
             {
@@ -118,8 +121,15 @@ internal static class HandshakeParser
             return HandshakeParseResult.NotOurs;
         }
 
-        request = new HandshakeRequest(headEnd + 4, path, key, origin, forwardedFor, hostValue, query);
+        request = new HandshakeRequest(headEnd + 4, path, key.Value, origin, forwardedFor, hostValue, query);
         return HandshakeParseResult.Upgrade;
+    }
+
+    /// <summary>Where <paramref name="part"/>, a slice of <paramref name="whole"/>, lies in it.</summary>
+    private static Range Offset(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part)
+    {
+        var start = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(whole), ref MemoryMarshal.GetReference(part));
+        return new Range(start, start + part.Length);
     }
 
     private static bool StartsLikeGet(ReadOnlySpan<byte> data)
@@ -150,8 +160,10 @@ internal static class HandshakeParser
             }
         }
 
-        foreach (var candidate in paths)
+        // Indexed, not foreach: enumerating the interface would allocate on every handshake.
+        for (var i = 0; i < paths.Count; i++)
         {
+            var candidate = paths[i];
             if (Encoding.ASCII.GetByteCount(candidate) == pathBytes.Length && Ascii.Equals(pathBytes, candidate))
             {
                 path = candidate;

@@ -112,7 +112,8 @@ internal sealed class PendingHandshake : IEpollTarget
             return;
         }
 
-        var response = WebSocketAccept.Response(request.Key);
+        Span<byte> response = stackalloc byte[WebSocketAccept.MaxResponseLength];
+        response = response[..WebSocketAccept.WriteResponse(buffer.AsSpan(request.Key), response)];
         if (error != SocketError.Success || taken != request.HeadLength
             || _socket.Send(response, SocketFlags.None, out error) != response.Length || error != SocketError.Success)
         {
