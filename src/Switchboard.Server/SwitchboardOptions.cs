@@ -59,6 +59,15 @@ public sealed class SwitchboardOptions
     public long TotalSendQueueByteLimit { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
+    /// Bytes allocated since the last memory trim before the next: once this much has been allocated and a
+    /// quiet second follows (less than a sixteenth of it allocated), one compacting collection gives back
+    /// what the burst left, at most once per 10 s. Relaying allocates nothing, so without it the garbage of a
+    /// burst of connection set-up could stay resident for as long as the connections idle. Default 16 MiB;
+    /// 0 turns trimming off.
+    /// </summary>
+    public long MemoryTrimThreshold { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
     /// How long a member whose connection vanished without a close frame (reset, lost network, keep-alive)
     /// keeps its seat (peer id, rooms, the messages sent to it) for a new connection to resume with its
     /// <c>resumeToken</c>; the others hear <c>peerDisconnected</c> now and <c>peerLeft</c> only when this

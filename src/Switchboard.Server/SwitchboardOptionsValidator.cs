@@ -28,6 +28,7 @@ internal sealed class SwitchboardOptionsValidator : IValidateOptions<Switchboard
         Require(options.PartialMessageByteLimit >= 2L * options.MaxMessageSize, $"PartialMessageByteLimit must be at least twice MaxMessageSize ({2L * options.MaxMessageSize}) so one largest message can arrive in pieces (was {options.PartialMessageByteLimit}).");
         Require(options.PartialMessageTimeout > TimeSpan.Zero, $"PartialMessageTimeout must be positive (was {options.PartialMessageTimeout}).");
         Require(options.TotalSendQueueByteLimit >= options.SendQueueByteLimit, $"TotalSendQueueByteLimit must be at least SendQueueByteLimit ({options.SendQueueByteLimit}) (was {options.TotalSendQueueByteLimit}).");
+        Require(options.MemoryTrimThreshold >= 0, $"MemoryTrimThreshold must be 0 (off) or more (was {options.MemoryTrimThreshold}).");
         Require(options.ResumeGracePeriod >= TimeSpan.Zero && options.ResumeGracePeriod <= TimeSpan.FromHours(1), $"ResumeGracePeriod must be between 0 (resume off) and 01:00:00 (was {options.ResumeGracePeriod}).");
         Require(options.ResumeBufferLimit >= 1, $"ResumeBufferLimit must be at least 1 (was {options.ResumeBufferLimit}).");
         Require(options.ResumeBufferByteLimit >= 1, $"ResumeBufferByteLimit must be at least 1 (was {options.ResumeBufferByteLimit}).");

@@ -41,6 +41,7 @@ internal static class CommandLineSettings
         new("--partial-message-byte-limit", S + "PartialMessageByteLimit", null, "bytes", "bytes all connections together may hold for messages not yet complete", "33554432", SettingKind.Long),
         new("--partial-message-timeout", S + "PartialMessageTimeout", null, "hh:mm:ss", "how long one message may take to arrive once its first byte has", "00:00:15", SettingKind.Duration),
         new("--total-send-queue-byte-limit", S + "TotalSendQueueByteLimit", null, "bytes", "bytes all connections that are behind may have waiting together", "67108864", SettingKind.Long),
+        new("--memory-trim-threshold", S + "MemoryTrimThreshold", null, "bytes", "bytes allocated before memory is given back after a burst (one compacting collection once it is quiet); 0 turns it off", "16777216", SettingKind.Long),
         new("--resume-grace-period", S + "ResumeGracePeriod", null, "hh:mm:ss", "how long a member whose connection vanished keeps its seat for a resume; 0 turns resume off", "00:00:15", SettingKind.Duration),
         new("--resume-buffer-limit", S + "ResumeBufferLimit", null, "messages", "relayed messages kept for one member while it is away; more are refused with peer-unavailable", "256", SettingKind.Integer),
         new("--resume-buffer-byte-limit", S + "ResumeBufferByteLimit", null, "bytes", "bytes of relayed messages kept for one member while it is away", "262144", SettingKind.Integer),

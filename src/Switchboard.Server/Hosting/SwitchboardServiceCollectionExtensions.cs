@@ -63,6 +63,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHostedService<MetricsListener>();
         services.TryAddSingleton<ConnectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionSweeper>());
+        services.AddHostedService<MemoryTrimmer>();
         return new SwitchboardBuilder(services).AddTls().AddTurn();
     }
 }
