@@ -62,7 +62,15 @@ public sealed class DrainTests
 
         await server.SignalAsync("INT");
 
-        await Task.WhenAll(clients.Select(c => c.Closed)).DefaultTimeout();
+        try
+        {
+            await Task.WhenAll(clients.Select(c => c.Closed)).DefaultTimeout();
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{clients.Count(c => !c.Closed.IsCompleted)} of {clients.Length} clients not closed 10 s after SIGINT; the server said:\n{server.Output}");
+        }
+
         Assert.All(clients, c => Assert.Equal((WebSocketCloseStatus)1012, c.CloseStatus));
         await server.WaitForExitAsync();
         Assert.Equal(0, server.ExitCode);
