@@ -53,12 +53,7 @@ public sealed class MemoryTrimmerTests
     {
         using var trimmer = Trimmer(Threshold);
 
-        _allocated += Threshold - 1;
-        _time.Advance(MemoryTrimmer.Period);
-        Assert.False(trimmer.Check());
-        _time.Advance(MemoryTrimmer.Period);
-
-        Assert.False(trimmer.Check());
+        Assert.False(BurstThenQuiet(trimmer, Threshold - 1));
         Assert.Equal(0, trimmer.Trims);
     }
 
@@ -66,17 +61,9 @@ public sealed class MemoryTrimmerTests
     public void Check_SecondBurstSoonAfterATrim_WaitsForTheMinimumInterval()
     {
         using var trimmer = Trimmer(Threshold);
-        _allocated += Threshold;
-        _time.Advance(MemoryTrimmer.Period);
-        trimmer.Check();
-        _time.Advance(MemoryTrimmer.Period);
-        Assert.True(trimmer.Check());
+        Assert.True(BurstThenQuiet(trimmer, Threshold));
 
-        _allocated += Threshold;
-        _time.Advance(MemoryTrimmer.Period);
-        trimmer.Check();
-        _time.Advance(MemoryTrimmer.Period);
-        Assert.False(trimmer.Check());
+        Assert.False(BurstThenQuiet(trimmer, Threshold));
 
         _time.Advance(MemoryTrimmer.MinimumInterval);
         Assert.True(trimmer.Check());
@@ -93,6 +80,16 @@ public sealed class MemoryTrimmerTests
         _time.Advance(MemoryTrimmer.MinimumInterval * 2);
 
         Assert.Equal(0, trimmer.Trims);
+    }
+
+    /// <summary>One second allocating <paramref name="bytes"/> (never a trim: not quiet), then a quiet one: whether that trimmed.</summary>
+    private bool BurstThenQuiet(MemoryTrimmer trimmer, long bytes)
+    {
+        _allocated += bytes;
+        _time.Advance(MemoryTrimmer.Period);
+        Assert.False(trimmer.Check());
+        _time.Advance(MemoryTrimmer.Period);
+        return trimmer.Check();
     }
 
     private MemoryTrimmer Trimmer(long threshold) => new(threshold, _time, NullLogger.Instance, () => _allocated);

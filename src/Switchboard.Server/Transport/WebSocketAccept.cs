@@ -13,8 +13,6 @@ internal static class WebSocketAccept
     /// <summary>The longest answer <see cref="WriteResponse"/> writes.</summary>
     public const int MaxResponseLength = 160;
 
-    private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
     private static ReadOnlySpan<byte> GuidUtf8 => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
 
     private static ReadOnlySpan<byte> ResponseHead => "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: "u8;
@@ -23,7 +21,7 @@ internal static class WebSocketAccept
 #pragma warning disable CA5350
     /// <summary>For the pipeline path, which has the key as a string already.</summary>
     public static string ComputeAccept(string key) =>
-        Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
+        Convert.ToBase64String(SHA1.HashData([.. Encoding.ASCII.GetBytes(key), .. GuidUtf8]));
 
     /// <summary>
     /// The accept value for <paramref name="key"/> (the 24 bytes <see cref="HandshakeParser.IsValidKey"/>
